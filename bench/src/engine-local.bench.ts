@@ -1,0 +1,141 @@
+/**
+ * Engine overhead per job on the `local` orchestrator (issue 2, bench a).
+ *
+ * Method: run workflows of 1 and of 200 sequential trivial jobs (`true`, as an argv so no shell is
+ * involved); overhead per job = (wall(200) − wall(1)) / 199 minus the time of the very same spawn
+ * (`true`, detached, piped stdout/stderr, the environment a job really gets, a working directory;
+ * awaited to exit and stream close) measured in this
+ * process. Each repeat runs both workflows and then 200 bare spawns, and is computed on its own
+ * (paired, so a load change between repeats hits both sides); the result is the median over
+ * REPEATS. The marginal wall per job is a mean, so it is compared with the mean spawn of the same
+ * repeat: subtracting a median from a mean would count the spawn distribution's skew (large under
+ * load) as engine overhead. The median-spawn figure is reported too. Targets: overhead ≤ 0.2 ms
+ * median, total wall per job ≤ 2.5 ms.
+ */
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Engine, parseWorkflow } from '@containerops/core';
+import { createLocalOrchestrator } from '@containerops/orchestrator-local';
+import { mean, median, round } from './stats.js';
+import { writeResults } from './results.js';
+
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 7);
+const JOBS = 200;
+
+function workflowYaml(jobs: number): string {
+  const lines = [
+    'uri: bench/local/sequential',
+    'stages:',
+    '  - type: normal',
+    '    name: s',
+    '    actions:',
+    '      - name: a',
+    '        jobs:',
+  ];
+  for (let i = 0; i < jobs; i++) lines.push(`          - { name: j${i}, command: ["true"] }`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function wallOfRun(engine: Engine, yaml: string): Promise<number> {
+  const parsed = parseWorkflow(yaml);
+  if (!parsed.workflow) throw new Error(JSON.stringify(parsed.diagnostics));
+  const t0 = performance.now();
+  const final = await engine.start(parsed.workflow).done;
+  const wall = performance.now() - t0;
+  if (final.status !== 'succeeded') throw new Error(`run ${final.status}: ${final.reason ?? ''}`);
+  return wall;
+}
+
+/**
+ * "The same spawn" as the engine's: the environment a job of the 200-job run really gets (its
+ * CO_* contract variables, CO_WORKSPACE, CO_OUTPUT, PATH, HOME; captured from the orchestrator)
+ * and a working directory. The size of the environment is part of a spawn's cost (~0.15 ms for
+ * these ~20 variables here), and it is the contract's, not the engine's overhead.
+ */
+interface SpawnShape {
+  env: Record<string, string>;
+  cwd: string;
+}
+
+function spawnTrue(shape: SpawnShape): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn('true', [], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: shape.env,
+      cwd: shape.cwd,
+    });
+    let open = 3;
+    const done = (): void => {
+      open -= 1;
+      if (open === 0) resolve(performance.now() - t0);
+    };
+    child.stdout.on('close', done);
+    child.stderr.on('close', done);
+    child.on('exit', done);
+    child.on('error', reject);
+    child.stdout.resume();
+    child.stderr.resume();
+  });
+}
+
+async function main(): Promise<void> {
+  const orchestrator = createLocalOrchestrator();
+  const shape: SpawnShape = { env: { PATH: process.env.PATH ?? '' }, cwd: tmpdir() };
+  const start = orchestrator.start.bind(orchestrator);
+  orchestrator.start = (job) => {
+    shape.env = {
+      ...job.env,
+      CO_WORKSPACE: join(tmpdir(), 'workspace'),
+      CO_OUTPUT: join(tmpdir(), 'output'),
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/',
+    };
+    return start(job);
+  };
+  const engine = new Engine({ orchestrator });
+  // Warm up the JIT and the file system cache on both paths (and capture a job's env).
+  await wallOfRun(engine, workflowYaml(20));
+  for (let i = 0; i < 50; i++) await spawnTrue(shape);
+
+  const wall1: number[] = [];
+  const wall200: number[] = [];
+  const spawns: number[] = [];
+  const overheadVsMean: number[] = [];
+  const overheadVsMedian: number[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    const w1 = await wallOfRun(engine, workflowYaml(1));
+    const w200 = await wallOfRun(engine, workflowYaml(JOBS));
+    const repeatSpawns: number[] = [];
+    for (let i = 0; i < JOBS; i++) repeatSpawns.push(await spawnTrue(shape));
+    const marginal = (w200 - w1) / (JOBS - 1);
+    overheadVsMean.push(marginal - mean(repeatSpawns));
+    overheadVsMedian.push(marginal - median(repeatSpawns));
+    wall1.push(w1);
+    wall200.push(w200);
+    spawns.push(...repeatSpawns);
+  }
+  const results = {
+    method:
+      'per repeat: (wall(200) - wall(1)) / 199 - in-process spawn of `true` (mean of that repeat); median over repeats',
+    repeats: REPEATS,
+    wall1MsMedian: round(median(wall1)),
+    wall200MsMedian: round(median(wall200)),
+    spawnMsMedian: round(median(spawns)),
+    spawnMsMean: round(mean(spawns)),
+    marginalMsPerJob: round((median(wall200) - median(wall1)) / (JOBS - 1)),
+    overheadMsPerJobMedian: round(median(overheadVsMean)),
+    overheadMsPerJobByRepeat: overheadVsMean.map((v) => round(v)),
+    overheadMsPerJobVsMedianSpawn: round(median(overheadVsMedian)),
+    totalWallMsPerJob: round(median(wall200) / JOBS),
+    targets: { overheadMsPerJob: 0.2, totalWallMsPerJob: 2.5 },
+  };
+  const file = await writeResults('engine-local', results);
+  console.log(JSON.stringify(results, null, 2));
+  console.log(`written to ${file}`);
+}
+
+await main();

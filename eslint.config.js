@@ -1,0 +1,80 @@
+// ESLint owns correctness; Prettier owns formatting (eslint-config-prettier turns style rules off).
+import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', 'coverage/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { project: './tsconfig.check.json', tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      // Dependencies point one way: core <- sdk <- plugins <- server <- cli (docs/architecture.md).
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'scope:core', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'scope:sdk', onlyDependOnLibsWithTags: ['scope:core'] },
+            // Plugins see only the SDK; the swarm plugin also reuses the docker plugin's stream helpers.
+            { sourceTag: 'scope:plugin', onlyDependOnLibsWithTags: ['scope:sdk', 'lib:docker'] },
+            {
+              sourceTag: 'scope:server',
+              onlyDependOnLibsWithTags: ['scope:core', 'scope:sdk', 'scope:plugin'],
+            },
+            {
+              sourceTag: 'scope:cli',
+              onlyDependOnLibsWithTags: ['scope:core', 'scope:sdk', 'scope:plugin', 'scope:server'],
+            },
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: [] },
+            {
+              sourceTag: 'scope:e2e',
+              onlyDependOnLibsWithTags: [
+                'scope:core',
+                'scope:sdk',
+                'scope:plugin',
+                'scope:server',
+                'scope:cli',
+              ],
+            },
+            {
+              sourceTag: 'scope:bench',
+              onlyDependOnLibsWithTags: [
+                'scope:core',
+                'scope:sdk',
+                'scope:plugin',
+                'scope:server',
+                'scope:cli',
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Test-runner config files import the shared root config by path; that is not a package import.
+    files: ['**/vitest.config.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  prettier,
+);

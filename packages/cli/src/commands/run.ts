@@ -1,0 +1,173 @@
+/**
+ * `containerops run FILE`: validates a workflow, runs it on an orchestrator and shows it live.
+ */
+import { Engine, formatDiagnostic } from '@containerops/core';
+import type { Orchestrator } from '@containerops/core';
+import type { CliIo } from '../io.js';
+import { orchestratorRegistry, selectOrchestrator } from '../orchestrators/registry.js';
+import type { OrchestratorEntry } from '../orchestrators/registry.js';
+import { createWorkflowHooks } from '../hooks/workflow-hooks.js';
+import { hasHooks } from '../hooks/lua-validation.js';
+import { chooseRenderer } from '../render/choose-renderer.js';
+import { needsCallbacks, startCallbackServer } from '../service-callbacks/callback-server.js';
+import type { CallbackServer } from '../service-callbacks/callback-server.js';
+import { envSecretProvider, SECRET_ENV_PREFIX } from '../secrets/env-secret-provider.js';
+import { ExitCode, parseCommandArgs, parseKeyValues, UsageError } from '../usage.js';
+import { loadWorkflowFile } from '../workflow-file.js';
+import type { Command } from './command.js';
+import { runSession } from './run-session.js';
+
+function helpText(registry: readonly OrchestratorEntry[]): string {
+  return `Usage: containerops run FILE [options]
+
+Validates the workflow FILE, runs it and shows it live. Exits 0 when the run succeeds, 1 when
+it fails (or the file is invalid), 130 when interrupted. Ctrl-C cancels the run cleanly (jobs
+stopped, workspace removed); a second Ctrl-C exits at once.
+
+Options:
+  -o, --orchestrator NAME  where jobs run: ${registry.map((e) => e.name).join(', ')}
+                           (default: the first of ${registry
+                             .filter((e) => e.auto)
+                             .map((e) => e.name)
+                             .join(', ')} that is available
+                           and can run every job: images need a container
+                           orchestrator, image-less commands need local)
+  -i, --input KEY=VALUE    a variable for every job (repeatable; the value may contain '=')
+      --keep-workspace     keep the run's workspace after it ends
+      --approve            approve pause stages as soon as they wait
+      --callback-url BASE  for async service jobs: the base URL to advertise for their
+                           callbacks (a tunnel or proxy forwarding BASE/<id> to the local
+                           callback server); default http://127.0.0.1:<port>/callbacks
+      --callback-port PORT port of the local callback server (default: a free one)
+      --json               one JSON object per line: events, log lines, then the result
+      --plain              plain lines instead of the live tree (also when stdout is no
+                           terminal, or NO_COLOR is set)
+  -h, --help               show this help
+
+Orchestrators:
+${registry.map((e) => `  ${e.name.padEnd(8)} ${e.description}`).join('\n')}
+
+Secrets: \${{ secrets.NAME }} reads the environment variable ${SECRET_ENV_PREFIX}NAME.
+Hooks: Lua pre/post hooks run in a sandbox; a hook given as a .lua path is read relative to
+the workflow file's directory.
+`;
+}
+
+/** The `run` command over an orchestrator registry (tests pass their own). */
+export function createRunCommand(
+  registry: readonly OrchestratorEntry[] = orchestratorRegistry,
+): Command {
+  const help = helpText(registry);
+  return {
+    name: 'run',
+    summary: 'run a workflow file and show it live',
+    help,
+    async run(args, io) {
+      const { values, positionals } = parseCommandArgs('run', args, {
+        orchestrator: { type: 'string', short: 'o' },
+        input: { type: 'string', short: 'i', multiple: true },
+        'keep-workspace': { type: 'boolean' },
+        approve: { type: 'boolean' },
+        'callback-url': { type: 'string' },
+        'callback-port': { type: 'string' },
+        json: { type: 'boolean' },
+        plain: { type: 'boolean' },
+      });
+      if (values.help) {
+        io.stdout.write(help);
+        return ExitCode.ok;
+      }
+      if (positionals.length !== 1) {
+        throw new UsageError(
+          positionals.length === 0 ? 'no workflow file given' : 'give exactly one workflow file',
+          'run',
+        );
+      }
+      const file = positionals[0] as string;
+      const inputs = parseKeyValues('run', 'input', values.input);
+      const json = values.json ?? false;
+      const callbackPort = parsePort(values['callback-port']);
+
+      const loaded = await loadWorkflowFile(io, file);
+      if (!loaded.ok) return fail(io, json, loaded.error);
+      const { diagnostics, workflow } = loaded.result;
+      for (const d of diagnostics) {
+        if (json) io.stdout.write(`${JSON.stringify({ type: 'diagnostic', file, ...d })}\n`);
+        else io.stderr.write(`${formatDiagnostic(file, d)}\n`);
+      }
+      if (workflow === undefined) return fail(io, json, `${file} is invalid; nothing was run`);
+
+      let orchestrator: Orchestrator;
+      try {
+        orchestrator = await selectOrchestrator(values.orchestrator, registry, workflow);
+      } catch (error) {
+        if (error instanceof UsageError) throw error;
+        return fail(io, json, (error as Error).message);
+      }
+      const renderer = chooseRenderer(io, { json, plain: values.plain ?? false });
+      let callbacks: CallbackServer | undefined;
+      if (needsCallbacks(workflow)) {
+        try {
+          callbacks = await startCallbackServer({
+            ...(values['callback-url'] === undefined
+              ? {}
+              : { advertisedUrl: values['callback-url'] }),
+            ...(callbackPort === undefined ? {} : { port: callbackPort }),
+            onRefused: (r) =>
+              renderer.notice(`refused a service callback (${r.code}): ${r.message}`),
+          });
+        } catch (error) {
+          return fail(
+            io,
+            json,
+            `cannot start the service callback server: ${(error as Error).message}`,
+          );
+        }
+      }
+      // fengari and its worker threads only for workflows that have hooks.
+      const hooks = hasHooks(workflow) ? await createWorkflowHooks(io, loaded.path) : undefined;
+      try {
+        const engine = new Engine({
+          orchestrator,
+          secrets: envSecretProvider(io.env),
+          ...(hooks === undefined ? {} : { hooks }),
+          ...(callbacks === undefined ? {} : { serviceCallbacks: callbacks.registry }),
+        });
+        return await runSession({
+          engine,
+          workflow,
+          orchestrator: orchestrator.name,
+          renderer,
+          io,
+          inputs,
+          keepWorkspace: values['keep-workspace'] ?? false,
+          approve: values.approve ?? false,
+        });
+      } finally {
+        await hooks?.close();
+        await callbacks?.close();
+      }
+    },
+  };
+}
+
+export const runCommand: Command = createRunCommand();
+
+/** `--callback-port`: a TCP port number, or undefined when not given. */
+function parsePort(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new UsageError(`--callback-port must be a port number (1-65535), got "${text}"`, 'run');
+  }
+  return port;
+}
+
+function fail(io: CliIo, json: boolean, message: string): number {
+  if (json)
+    io.stdout.write(
+      `${JSON.stringify({ type: 'result', status: 'error', error: message, exitCode: 1 })}\n`,
+    );
+  else io.stderr.write(`containerops run: ${message}\n`);
+  return ExitCode.failed;
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { FakeOrchestrator } from '@containerops/core/testing';
+import { workflowOf } from '../../test/fixtures.js';
+import { selectOrchestrator } from './registry.js';
+import type { OrchestratorEntry } from './registry.js';
+import { workflowMisfit } from './workflow-fit.js';
+
+/** Stands for `local`: runs commands, no images. */
+class CommandsOnly extends FakeOrchestrator {
+  override readonly capabilities = { ...new FakeOrchestrator().capabilities, images: false };
+}
+
+const commands = workflowOf(`uri: a/b/c
+stages:
+  - type: normal
+    name: s
+    actions:
+      - name: a
+        jobs:
+          - name: one
+            command: echo 1
+          - name: two
+            endpoint: busybox
+            command: echo 2
+          - name: off
+            endpoint: busybox
+            active: false
+`);
+
+const images = workflowOf(`uri: a/b/c
+stages:
+  - type: normal
+    name: s
+    actions:
+      - name: a
+        jobs:
+          - name: img
+            endpoint: busybox
+`);
+
+describe('workflowMisfit', () => {
+  it('needs an image per job on container backends', () => {
+    expect(workflowMisfit(new FakeOrchestrator(), commands)).toBe(
+      'needs an image for every job (not: s.a.one)',
+    );
+    expect(workflowMisfit(new FakeOrchestrator(), images)).toBeUndefined();
+  });
+
+  it('needs a command per job on backends without images; inactive jobs do not count', () => {
+    expect(workflowMisfit(new CommandsOnly(), commands)).toBeUndefined();
+    expect(workflowMisfit(new CommandsOnly(), images)).toBe(
+      'runs only jobs with a command (not: s.a.img)',
+    );
+  });
+});
+
+describe('default choice by workflow', () => {
+  const docker = new FakeOrchestrator();
+  const local = new CommandsOnly();
+  const entries: OrchestratorEntry[] = [
+    { name: 'docker', description: '', auto: true, load: () => Promise.resolve(docker) },
+    { name: 'local', description: '', auto: true, load: () => Promise.resolve(local) },
+  ];
+
+  it('skips an available backend that cannot run the jobs', async () => {
+    expect(await selectOrchestrator(undefined, entries, commands)).toBe(local);
+    expect(await selectOrchestrator(undefined, entries, images)).toBe(docker);
+  });
+
+  it('falls back to the first available when none fits, and honours an explicit choice', async () => {
+    const mixed = workflowOf(`uri: a/b/c
+stages:
+  - type: normal
+    name: s
+    actions:
+      - name: a
+        jobs:
+          - name: cmd
+            command: echo
+          - name: img
+            endpoint: busybox
+`);
+    expect(await selectOrchestrator(undefined, entries, mixed)).toBe(docker);
+    expect(await selectOrchestrator('docker', entries, commands)).toBe(docker);
+  });
+});

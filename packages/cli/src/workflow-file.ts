@@ -1,0 +1,51 @@
+/**
+ * Reads and parses a workflow file for `validate` and `run`.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { parseWorkflow } from '@containerops/core';
+import type { ParseResult } from '@containerops/core';
+import { checkScriptFiles, loadHookLua, luaChecker } from './hooks/lua-validation.js';
+import type { CliIo } from './io.js';
+
+export type LoadedWorkflow =
+  | {
+      readonly ok: true;
+      readonly file: string;
+      /** The absolute path. */
+      readonly path: string;
+      readonly result: ParseResult;
+    }
+  | { readonly ok: false; readonly file: string; readonly error: string };
+
+/**
+ * Loads `file` (relative to the cwd). `file` in the result is the name as the user gave it, so
+ * diagnostics read `examples/hello.yaml:3:5: ...` like a compiler's. Lua hooks are checked too
+ * (see hooks/lua-validation.ts).
+ */
+export async function loadWorkflowFile(io: CliIo, file: string): Promise<LoadedWorkflow> {
+  const path = isAbsolute(file) ? file : resolve(io.cwd, file);
+  let source: string;
+  try {
+    source = await io.readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : (error as Error).message;
+    return { ok: false, file, error: `cannot read ${file}: ${why}` };
+  }
+  const lua = await loadHookLua(source);
+  const result = parseWorkflow(source, {
+    fileName: file,
+    ...(lua === undefined ? {} : { scriptChecker: luaChecker(lua) }),
+  });
+  return {
+    ok: true,
+    file,
+    path,
+    result: lua === undefined ? result : await checkScriptFiles(io, path, lua, result),
+  };
+}

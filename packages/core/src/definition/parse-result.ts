@@ -1,0 +1,42 @@
+import type { Diagnostic, Position } from './diagnostics.js';
+import type { WorkflowDefinition } from './model.js';
+
+/**
+ * Where each node of the document is, keyed by its path (`stages[1].actions[0].jobs[2].pre`), so
+ * later checks (Lua syntax, component inputs) can report positions inside the YAML.
+ */
+export type SourceMap = ReadonlyMap<string, Position>;
+
+/** Which Lua hook a script is. */
+export type HookKind = 'pre' | 'post';
+
+/** A problem in a hook script; `line` and `col` are 1-based within the script. */
+export interface ScriptProblem {
+  readonly line: number;
+  readonly col?: number;
+  readonly message: string;
+}
+
+/**
+ * Checks one hook script at validation time (e.g. `checkLuaSyntax` of `@containerops/hook-lua`,
+ * which core does not depend on). Must be synchronous and pure; returns undefined when fine.
+ */
+export type ScriptChecker = (source: string, kind: HookKind) => ScriptProblem | undefined;
+
+export interface ParseOptions {
+  /** Used in messages only. */
+  readonly fileName?: string;
+  /**
+   * Checks every `pre`/`post` script; a problem becomes a `lua-syntax` error at its line and
+   * column inside the YAML. Without it, scripts are not checked.
+   */
+  readonly scriptChecker?: ScriptChecker;
+}
+
+export interface ParseResult {
+  /** Present when there is no error (warnings allowed). */
+  readonly workflow?: WorkflowDefinition;
+  /** Every problem found, sorted by position. */
+  readonly diagnostics: readonly Diagnostic[];
+  readonly sourceMap: SourceMap;
+}

@@ -1,0 +1,264 @@
+/**
+ * Runs one attempt of a `component` job on the orchestrator: start, then follow its logs and wait
+ * for its exit concurrently, stop it when its scope aborts, then read outputs and decide the
+ * result by the component contract. Orchestrator failures anywhere become a failed outcome.
+ */
+import { OutputCollector } from '../contract/output-collector.js';
+import { decideJobResult } from '../contract/result.js';
+import { JobLabel } from '../orchestrator/orchestrator.js';
+import type { JobExit, JobHandle, JobSpec } from '../orchestrator/orchestrator.js';
+import { jobAttemptId } from './ids.js';
+import { messageOf } from './job-environment.js';
+import { outcome } from './job-runner.js';
+import type { AttemptOutcome, JobAttempt, JobRunner } from './job-runner.js';
+import { stoppedStatus } from './timeouts.js';
+
+/** After a stop's grace period, how long `wait()` may take to confirm before we stop waiting. */
+const STOP_SETTLE_MS = 5_000;
+/** After the job exited, how long its log stream may take to end before we stop reading. */
+const LOG_DRAIN_MS = 10_000;
+
+type Waited = { readonly exit: JobExit } | { readonly error: unknown } | { readonly gaveUp: true };
+
+export class ComponentRunner implements JobRunner {
+  async run(a: JobAttempt): Promise<AttemptOutcome> {
+    const { exec, job, path, scope, log } = a;
+    const { orchestrator, stopGraceMs } = exec.services;
+    if (job.kubectl !== undefined && orchestrator.name !== 'kubernetes' && a.resume === undefined) {
+      log.system(
+        `kubectl manifest ignored: the ${orchestrator.name} orchestrator does not use Kubernetes manifests`,
+      );
+    }
+    const stopped = (): AttemptOutcome | undefined => {
+      const cause = scope.cause();
+      if (cause === undefined) return undefined;
+      const ownTimeout = cause.kind === 'timeout' && cause.path === path;
+      return outcome(stoppedStatus(cause), cause.reason, ownTimeout, { exitCode: null });
+    };
+    const before = stopped();
+    if (before !== undefined) return before;
+
+    let handle: JobHandle;
+    try {
+      // A resumed attempt (engine restart) already runs: follow it instead of starting it again.
+      handle = a.resume?.handle ?? (await orchestrator.start(buildJobSpec(a)));
+    } catch (error) {
+      return stopped() ?? outcome('failed', `could not start: ${messageOf(error)}`, false);
+    }
+    exec.state.setBackendId(path, handle.backendId);
+    const release = async (): Promise<void> => {
+      const removed = call(() => orchestrator.remove(handle)).then(
+        () => undefined,
+        (error: unknown) => `could not remove the job from the orchestrator: ${messageOf(error)}`,
+      );
+      const problem = await settleWithin(removed, STOP_SETTLE_MS, 'removing the job timed out');
+      if (problem !== undefined) log.system(problem);
+      exec.state.setBackendId(path, undefined);
+    };
+
+    // Stop on abort; stop once. If the backend never confirms, give up waiting after the grace.
+    let stopping: Promise<string | undefined> | undefined;
+    let giveUpTimer: ReturnType<typeof setTimeout> | undefined;
+    let giveUp: () => void = () => undefined;
+    const gaveUp = new Promise<Waited>((resolve) => {
+      giveUp = () => resolve({ gaveUp: true });
+    });
+    const onAbort = (): void => {
+      if (stopping !== undefined) return;
+      // call(): a backend that throws synchronously must not break the abort fan-out.
+      stopping = call(() => orchestrator.stop(handle, { graceMs: stopGraceMs })).then(
+        () => undefined,
+        (error: unknown) => `could not stop the job: ${messageOf(error)}`,
+      );
+      giveUpTimer = setTimeout(giveUp, stopGraceMs + STOP_SETTLE_MS);
+    };
+    const offAbort = scope.onAbort(onAbort);
+
+    const collector = new OutputCollector({
+      mode: exec.workflow.outputs,
+      limitBytes: exec.workflow.outputLimitBytes,
+    });
+    // Outputs printed before an engine restart were stored, not re-read: collect them again.
+    for (const text of a.resume?.priorStdout ?? []) collector.acceptStdoutLine(text);
+    const logAbort = new AbortController();
+    let reading = true;
+    let logsSettled = false;
+    const logsDone = (async (): Promise<{ error?: unknown }> => {
+      try {
+        const from = { ...a.resume?.logs, signal: logAbort.signal };
+        for await (const chunk of orchestrator.logs(handle, from)) {
+          if (!reading) break;
+          if (chunk.stream === 'stdout') collector.acceptStdoutLine(chunk.text);
+          log.write(chunk.stream, chunk.text, chunk.time);
+        }
+        return {};
+      } catch (error) {
+        return { error };
+      } finally {
+        logsSettled = true;
+      }
+    })();
+
+    let waited: Waited;
+    try {
+      waited = await Promise.race([
+        call(() => orchestrator.wait(handle)).then(
+          (exit): Waited => ({ exit }),
+          (error: unknown): Waited => ({ error }),
+        ),
+        gaveUp,
+      ]);
+    } finally {
+      offAbort();
+      if (giveUpTimer !== undefined) clearTimeout(giveUpTimer);
+    }
+
+    let logResult: { error?: unknown } | undefined;
+    if ('gaveUp' in waited) {
+      reading = false;
+      logAbort.abort();
+      log.system('the orchestrator did not confirm the stop; the job may still be running');
+    } else if (logsSettled) {
+      logResult = await logsDone;
+    } else {
+      logResult = await settleWithin(logsDone, LOG_DRAIN_MS, undefined);
+      if (logResult === undefined) {
+        reading = false;
+        logAbort.abort();
+        log.system(
+          `the log stream did not end ${LOG_DRAIN_MS / 1000}s after the job exited; stopped reading`,
+        );
+      }
+    }
+    if (stopping !== undefined) {
+      // A stop that never returns must not hold the job (and the run) forever.
+      const problem = await settleWithin(
+        stopping,
+        'gaveUp' in waited ? 0 : STOP_SETTLE_MS,
+        undefined,
+      );
+      if (problem !== undefined) log.system(problem);
+    }
+
+    const exitCode = 'exit' in waited ? waited.exit.exitCode : null;
+    const stop = stopped();
+    if (stop !== undefined) return { ...stop, exitCode, release };
+    if ('error' in waited) {
+      return {
+        ...outcome('failed', `orchestrator error: ${messageOf(waited.error)}`, true),
+        release,
+      };
+    }
+    if (!('exit' in waited)) return { ...outcome('failed', 'the job did not end', true), release };
+    if (logResult?.error !== undefined) {
+      const reason = `orchestrator error: the log stream failed: ${messageOf(logResult.error)}`;
+      return { ...outcome('failed', reason, true, { exitCode }), release };
+    }
+
+    const { exit } = waited;
+    if (exit.outputFile !== undefined) collector.acceptOutputFile(exit.outputFile);
+    const collected = collector.finish();
+    for (const warning of collected.warnings) log.system(warning);
+    const result = decideJobResult({
+      exit,
+      coResult: collected.coResult,
+      outputError: collected.error,
+      timedOut: false,
+      cancelled: false,
+    });
+    const succeeded = result.status === 'succeeded';
+    return {
+      status: succeeded ? 'succeeded' : 'failed',
+      ...(result.reason === undefined ? {} : { reason: result.reason }),
+      exitCode,
+      outputs: collected.outputs,
+      retryable: !succeeded,
+      release,
+    };
+  }
+}
+
+/** The JobSpec of one attempt: id, engine labels over the job's own, and the resolved env. */
+export function buildJobSpec(a: JobAttempt): JobSpec {
+  const { exec, stage, action, job, attempt } = a;
+  const id = jobAttemptId(exec.runId, a.path, attempt);
+  // Object.assign, not spreads followed by more keys: V8 builds those several times slower.
+  const labels: Record<string, string> = Object.assign(
+    {},
+    exec.workflow.labels,
+    stage.labels,
+    action.labels,
+    job.labels,
+    {
+      [JobLabel.managed]: 'true',
+      [JobLabel.runId]: exec.runId,
+      [JobLabel.workflow]: exec.workflow.uri,
+      [JobLabel.stage]: stage.name,
+      [JobLabel.action]: action.name,
+      [JobLabel.job]: job.name,
+      [JobLabel.attempt]: String(attempt),
+      [JobLabel.jobId]: id,
+    },
+  );
+  const workspaceRunId = exec.orchestratorRun.workspaceRunId;
+  return {
+    id,
+    runId: exec.runId,
+    workflow: exec.workflow.uri,
+    stage: stage.name,
+    action: action.name,
+    job: job.name,
+    attempt,
+    ...(job.image === undefined ? {} : { image: job.image }),
+    ...(job.command === undefined ? {} : { command: job.command }),
+    env: a.env,
+    resources: job.resources,
+    labels,
+    ...(job.timeoutMs === undefined ? {} : { timeoutMs: job.timeoutMs }),
+    ...(job.kubectl !== undefined && exec.services.orchestrator.name === 'kubernetes'
+      ? { kubectl: job.kubectl }
+      : {}),
+    ...(workspaceRunId === undefined ? {} : { workspaceRunId }),
+  };
+}
+
+/** `fn()`'s promise, rejected if `fn` throws synchronously (without an async wrapper's extra turns). */
+function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return fn();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** Microtask turns a promise gets to settle before {@link settleWithin} looks further. */
+const QUICK_TURNS = 4;
+
+/**
+ * `promise`'s value, or `fallback` if it has not settled within `ms` (it must never reject).
+ * Most promises guarded here settle at once (a backend with nothing left to do) or later in the
+ * same event-loop turn (log pipes that close along with the exit): those get no timer, since
+ * arming and clearing one on every job is a measurable part of the engine's per-job cost. The
+ * timer, when needed, starts at the end of that turn.
+ */
+async function settleWithin<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  const box: { settled?: { readonly value: T } } = {};
+  const tracked = promise.then((value) => {
+    box.settled = { value };
+    return value;
+  });
+  for (let i = 0; i < QUICK_TURNS && box.settled === undefined; i++) await undefined;
+  if (box.settled === undefined) {
+    await Promise.race([tracked, new Promise<void>((resolve) => setImmediate(resolve))]);
+  }
+  if (box.settled !== undefined) return box.settled.value;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<F>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  try {
+    return await Promise.race([tracked, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,15 @@
+export * from './api.js';
+export * from './events.js';
+export * from './snapshot.js';
+export * from './status.js';
+export * from './store.js';
+export { Engine, DEFAULT_STOP_GRACE_MS } from './engine.js';
+export { newRunId, jobAttemptId } from './ids.js';
+export type { RunRequest } from './run-request.js';
+export { LOST_DURING_RESTART } from './recovery.js';
+export * from './service-callbacks.js';
+export { CallbackRegistry, sameToken } from './callback-registry.js';
+export type { CallbackRegistryOptions } from './callback-registry.js';
+export { NO_SERVICE_CALLBACKS } from './service-runner.js';
+export { MAX_SERVICE_RESPONSE_BYTES, SERVICE_TRANSPORT_RETRY } from './service-request.js';
+export { SERVICE_CALL_INVALID } from './service-template.js';

@@ -1,0 +1,2 @@
+export * from './orchestrator.js';
+export * from './orchestrator-error.js';

@@ -1,0 +1,207 @@
+/**
+ * The orchestrator contract: how the engine runs one job attempt somewhere (child process, Docker
+ * container, Swarm service, Kubernetes Job). Plugin authors import it from `@containerops/sdk`;
+ * it lives in core because the engine's scheduler calls it.
+ *
+ * ## Lifecycle (per run)
+ * ```
+ * isAvailable()                       any time, cheap, never throws
+ * prepare(run)                        once per run before its first job; idempotent
+ *   for each job attempt:
+ *     start(job) -> handle            may throw OrchestratorError (the attempt fails, no retry of start)
+ *     logs(handle)   } called concurrently right after start; logs() ends when the job's streams
+ *     wait(handle)   } close; wait() resolves when the job has exited (never rejects for a job failure)
+ *     stop(handle)                    on timeout/cancel, may be called before, during or after wait();
+ *                                     idempotent; safe even if start failed
+ *     remove(handle)                  after wait() and logs() have settled; idempotent
+ * cleanup(run)                        once when the run ends (or is abandoned); idempotent; removes
+ *                                     the workspace unless `keepWorkspace`
+ * reattach(selector)                  after an engine restart: handles of jobs still known to the backend
+ * ```
+ * ## Concurrency
+ * Methods may be called concurrently for different jobs and runs. For one handle the engine calls
+ * `logs` and `wait` concurrently and `stop` at any moment; implementations must tolerate that.
+ *
+ * ## Errors
+ * Infrastructure failures throw {@link OrchestratorError}. A job that runs and fails is not an
+ * error: `wait` resolves with its exit code and reason.
+ */
+import type { ResourceRequirements } from '../definition/model.js';
+
+/** What a backend can do; the conformance suite skips what is not declared, with the reason. */
+export interface OrchestratorCapabilities {
+  /** Runs container images. `local` cannot (it only runs `command`). */
+  readonly images: boolean;
+  /** Enforces memory limits and reports OOM kills. */
+  readonly memoryLimit: boolean;
+  /** Enforces CPU limits. */
+  readonly cpuLimit: boolean;
+  /** Jobs are isolated from the host (filesystem, processes). */
+  readonly isolation: boolean;
+  /** Jobs can survive an engine restart and be re-attached. */
+  readonly reattach: boolean;
+  /** Jobs can reach the network beyond loopback. */
+  readonly network: boolean;
+}
+
+export interface Availability {
+  readonly available: boolean;
+  /** Why not, in words a user can act on ("no Docker socket at /var/run/docker.sock"). */
+  readonly reason?: string;
+}
+
+/** The run being prepared or cleaned up. */
+export interface RunContext {
+  readonly runId: string;
+  /** Workflow uri; for labels and names. */
+  readonly workflow: string;
+  /** Labels every resource of the run carries (the engine adds `containerops.run-id` etc.). */
+  readonly labels: Readonly<Record<string, string>>;
+  /**
+   * Whose workspace to use: absent = this run's own. A re-run from a failed job sets it to the
+   * earlier run whose workspace was kept, so its jobs see the files the reused jobs left.
+   */
+  readonly workspaceRunId?: string;
+}
+
+/**
+ * The run whose workspace a run or job uses: its own, or the kept one of the run it re-runs.
+ * Backends key workspaces (directories, volumes, PVCs) by this, never by `runId` directly.
+ */
+export function workspaceOwner(target: {
+  readonly runId: string;
+  readonly workspaceRunId?: string;
+}): string {
+  return target.workspaceRunId ?? target.runId;
+}
+
+/** One attempt of one job, fully resolved by the engine. */
+export interface JobSpec {
+  /**
+   * Unique id of this attempt, safe as a container/process name component:
+   * `[a-z0-9][a-z0-9-]*`, at most 63 characters.
+   */
+  readonly id: string;
+  readonly runId: string;
+  readonly workflow: string;
+  readonly stage: string;
+  readonly action: string;
+  readonly job: string;
+  readonly attempt: number;
+  /** Image to run; absent for command-only jobs. */
+  readonly image?: string;
+  /** argv; overrides the image's entrypoint when given. */
+  readonly command?: readonly string[];
+  /**
+   * The complete environment of the job (CO_DATA, CO_*, links, workflow/job env). The orchestrator
+   * adds `CO_WORKSPACE` and `CO_OUTPUT` (paths in its world) and nothing else.
+   */
+  readonly env: Readonly<Record<string, string>>;
+  readonly resources: ResourceRequirements;
+  /** Labels identifying the run, job and attempt; put them on every backend object. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The job's timeout; the engine enforces it, backends may use it as a safety net. */
+  readonly timeoutMs?: number;
+  /** Original ContainerOps pod manifest (kubernetes only). */
+  readonly kubectl?: string;
+  /** Same as {@link RunContext.workspaceRunId}: absent = the run's own workspace. */
+  readonly workspaceRunId?: string;
+}
+
+/** Serializable reference to a started job; enough to find it again after a restart. */
+export interface JobHandle {
+  readonly id: string;
+  readonly runId: string;
+  /** Backend-specific id (pid, container id, service id...). */
+  readonly backendId: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export type LogStream = 'stdout' | 'stderr';
+
+/** One line of a job's output, without its line terminator. */
+export interface LogChunk {
+  readonly stream: LogStream;
+  readonly text: string;
+  /** Milliseconds since the epoch when the line was read (or stamped by the backend). */
+  readonly time: number;
+}
+
+export interface LogOptions {
+  /** Resume after a restart: skip lines stamped before this time (ms epoch)... */
+  readonly sinceTime?: number;
+  /** ...and skip this many lines stamped exactly at `sinceTime` that were already stored. */
+  readonly skipAtSinceTime?: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Why a job ended. `exited`: ran to completion (exit code tells success); `oom`: killed for memory;
+ * `killed`: stopped by `stop()` (timeout or cancel); `error`: the backend failed it.
+ */
+export type ExitReason = 'exited' | 'oom' | 'killed' | 'error';
+
+export interface JobExit {
+  /** Process exit code; null when there is none (killed by signal, never started). */
+  readonly exitCode: number | null;
+  readonly reason: ExitReason;
+  /** Human-readable detail for non-`exited` reasons. */
+  readonly message?: string;
+  /** Contents of the `$CO_OUTPUT` file after the job, when it exists. */
+  readonly outputFile?: string;
+}
+
+export interface StopOptions {
+  /** Time between the graceful signal (SIGTERM) and the kill. */
+  readonly graceMs: number;
+}
+
+export interface CleanupOptions {
+  /** Keep the workspace (for a re-run from the failed job). */
+  readonly keepWorkspace: boolean;
+}
+
+/** Finds jobs of a run (or of every run) after an engine restart. */
+export interface ReattachSelector {
+  readonly runId?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface Orchestrator {
+  /** Registry name: `local`, `docker`, `swarm`, `kubernetes`, `fake`. */
+  readonly name: string;
+  readonly capabilities: OrchestratorCapabilities;
+  /** Cheap health check; never throws. */
+  isAvailable(): Promise<Availability>;
+  /** Creates the run's workspace. Idempotent. */
+  prepare(run: RunContext): Promise<void>;
+  /** Starts one job attempt. Throws OrchestratorError if it cannot start (missing image...). */
+  start(job: JobSpec): Promise<JobHandle>;
+  /**
+   * Follows the job's stdout and stderr line by line until both close. Every line exactly once;
+   * order is preserved within a stream. Ends (does not throw) when the job is stopped.
+   */
+  logs(handle: JobHandle, options?: LogOptions): AsyncIterable<LogChunk>;
+  /** Resolves when the job has exited. Rejects only on infrastructure errors. */
+  wait(handle: JobHandle): Promise<JobExit>;
+  /** Graceful signal, then kill after `graceMs`. Idempotent; safe if the job never started. */
+  stop(handle: JobHandle, options: StopOptions): Promise<void>;
+  /** Frees the job's backend objects. Idempotent. */
+  remove(handle: JobHandle): Promise<void>;
+  /** Frees the run's objects (workspace...). Idempotent. */
+  cleanup(run: RunContext, options: CleanupOptions): Promise<void>;
+  /** Jobs the backend still knows, for re-attaching after an engine restart. */
+  reattach(selector: ReattachSelector): Promise<JobHandle[]>;
+}
+
+/** Labels the engine puts on every job; backends filter on them in `reattach`. */
+export const JobLabel = {
+  runId: 'containerops.run-id',
+  workflow: 'containerops.workflow',
+  stage: 'containerops.stage',
+  action: 'containerops.action',
+  job: 'containerops.job',
+  attempt: 'containerops.attempt',
+  jobId: 'containerops.job-id',
+  managed: 'containerops.managed',
+} as const;

@@ -1,0 +1,2 @@
+export * from './memory-run-store.js';
+export * from './memory-log-sink.js';

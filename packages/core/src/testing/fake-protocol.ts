@@ -1,0 +1,106 @@
+/**
+ * The fake orchestrator's job protocol: a job tells the fake what to "do" through its own env
+ * (`JobSpec.env`). `image` and `command` are ignored. Other packages (engine tests, the SDK's
+ * conformance suite) build jobs with these variables, so names and meanings are stable.
+ *
+ * | Variable               | Effect                                                                  |
+ * | ---------------------- | ----------------------------------------------------------------------- |
+ * | `FAKE_STDOUT`          | lines printed on stdout, separated by `\n` (empty/unset: none)          |
+ * | `FAKE_STDERR`          | same on stderr                                                          |
+ * | `FAKE_STDOUT_REPEAT=N` | then prints `line 1` .. `line N` on stdout                              |
+ * | `FAKE_EXIT_CODE`       | exit code (default 0)                                                   |
+ * | `FAKE_DELAY_MS`        | the job keeps running this long after printing (stop() ends it early)   |
+ * | `FAKE_START_ERROR=msg` | `start()` throws OrchestratorError `JOB_START_FAILED`, or `IMAGE_NOT_FOUND` when msg starts with "image" |
+ * | `FAKE_OUTPUT_FILE`     | becomes `JobExit.outputFile` (the `$CO_OUTPUT` file)                    |
+ * | `FAKE_OOM=1`           | exits `{ exitCode: 137, reason: 'oom' }`                                |
+ * | `FAKE_FAIL_ATTEMPTS=N` | attempts `<= N` (`JobSpec.attempt`) exit 1                              |
+ * | `FAKE_ECHO_ENV=A,B`    | prints `[COUT] A = <value of A>` for each name (missing: empty value; `CO_WORKSPACE`/`CO_OUTPUT` get fake paths) |
+ * | `FAKE_WRITE_FILE=p=c`  | writes content `c` at path `p` of the run's simulated workspace         |
+ * | `FAKE_READ_FILE=p`     | prints the workspace file `p` on stdout; missing: stderr message, exit 1 |
+ * | `FAKE_IGNORE_TERM=1`   | the graceful stop is ignored; only the kill after `graceMs` ends it     |
+ *
+ * Order of effects inside one job: write file, read file, echo env, stdout lines, repeated lines,
+ * stderr lines, delay, exit (with the output file).
+ */
+
+/** Names of the variables the fake orchestrator reads. */
+export const FakeEnv = {
+  stdout: 'FAKE_STDOUT',
+  stderr: 'FAKE_STDERR',
+  stdoutRepeat: 'FAKE_STDOUT_REPEAT',
+  exitCode: 'FAKE_EXIT_CODE',
+  delayMs: 'FAKE_DELAY_MS',
+  startError: 'FAKE_START_ERROR',
+  outputFile: 'FAKE_OUTPUT_FILE',
+  oom: 'FAKE_OOM',
+  failAttempts: 'FAKE_FAIL_ATTEMPTS',
+  echoEnv: 'FAKE_ECHO_ENV',
+  writeFile: 'FAKE_WRITE_FILE',
+  readFile: 'FAKE_READ_FILE',
+  ignoreTerm: 'FAKE_IGNORE_TERM',
+} as const;
+
+/** What one fake job does, decoded from its env. */
+export interface FakeScript {
+  readonly stdout: readonly string[];
+  readonly stderr: readonly string[];
+  readonly stdoutRepeat: number;
+  readonly exitCode: number;
+  readonly delayMs: number;
+  readonly startError?: string;
+  readonly outputFile?: string;
+  readonly oom: boolean;
+  readonly failAttempts: number;
+  readonly echoEnv: readonly string[];
+  readonly writeFile?: readonly [path: string, content: string];
+  readonly readFile?: string;
+  readonly ignoreTerm: boolean;
+}
+
+const noLines: readonly string[] = [];
+
+function lines(value: string | undefined): readonly string[] {
+  return value === undefined || value === '' ? noLines : value.split('\n');
+}
+
+function int(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number.parseInt(value, 10);
+  return Number.isFinite(n) ? n : fallback;
+}
+
+function flag(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== '0' && value !== 'false';
+}
+
+/** Decodes a job's env into what the fake does. Unknown or malformed numbers fall back to defaults. */
+export function parseFakeScript(env: Readonly<Record<string, string>>): FakeScript {
+  const write = env[FakeEnv.writeFile];
+  let writeFile: readonly [string, string] | undefined;
+  if (write !== undefined && write !== '') {
+    const eq = write.indexOf('=');
+    writeFile = eq < 0 ? [write, ''] : [write.slice(0, eq), write.slice(eq + 1)];
+  }
+  const echo = env[FakeEnv.echoEnv];
+  const readFile = env[FakeEnv.readFile];
+  return {
+    stdout: lines(env[FakeEnv.stdout]),
+    stderr: lines(env[FakeEnv.stderr]),
+    stdoutRepeat: Math.max(0, int(env[FakeEnv.stdoutRepeat], 0)),
+    exitCode: int(env[FakeEnv.exitCode], 0),
+    delayMs: Math.max(0, int(env[FakeEnv.delayMs], 0)),
+    startError: env[FakeEnv.startError] || undefined,
+    outputFile: env[FakeEnv.outputFile],
+    oom: flag(env[FakeEnv.oom]),
+    failAttempts: Math.max(0, int(env[FakeEnv.failAttempts], 0)),
+    echoEnv: echo
+      ? echo
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name !== '')
+      : noLines,
+    writeFile,
+    readFile: readFile || undefined,
+    ignoreTerm: flag(env[FakeEnv.ignoreTerm]),
+  };
+}

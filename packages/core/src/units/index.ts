@@ -1,0 +1,3 @@
+/** Unit parsers shared by the workflow parser, the engine and plugins: durations and quantities. */
+export * from './duration.js';
+export * from './quantity.js';
