@@ -68,6 +68,14 @@ export default tseslint.config(
     },
   },
   {
+    // web/ is type-checked by vue-tsc with DOM libs (web/tsconfig.json), not by tsconfig.check.json.
+    // Its .vue files are left to vue-tsc (no Vue parser here); its .ts files are linted like the rest.
+    files: ['web/**/*.ts'],
+    languageOptions: {
+      parserOptions: { project: './web/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     // Test-runner config files import the shared root config by path; that is not a package import.
     files: ['**/vitest.config.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },

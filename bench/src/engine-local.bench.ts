@@ -11,6 +11,10 @@
  * repeat: subtracting a median from a mean would count the spawn distribution's skew (large under
  * load) as engine overhead. The median-spawn figure is reported too. Targets: overhead ≤ 0.2 ms
  * median, total wall per job ≤ 2.5 ms.
+ *
+ * Alongside, the same difference in this process's CPU time (user + system, `process.cpuUsage`):
+ * what the engine adds in work per job, whether or not it sits on the path from one exit to the
+ * next spawn. On a shared 2-core machine wall time swings with other load far more than CPU time.
  */
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -38,14 +42,27 @@ function workflowYaml(jobs: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function wallOfRun(engine: Engine, yaml: string): Promise<number> {
+/** Milliseconds of CPU (user + system) this process has used so far. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+interface Cost {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+async function costOfRun(engine: Engine, yaml: string): Promise<Cost> {
   const parsed = parseWorkflow(yaml);
   if (!parsed.workflow) throw new Error(JSON.stringify(parsed.diagnostics));
+  const c0 = cpuMs();
   const t0 = performance.now();
   const final = await engine.start(parsed.workflow).done;
   const wall = performance.now() - t0;
+  const cpu = cpuMs() - c0;
   if (final.status !== 'succeeded') throw new Error(`run ${final.status}: ${final.reason ?? ''}`);
-  return wall;
+  return { wall, cpu };
 }
 
 /**
@@ -98,7 +115,7 @@ async function main(): Promise<void> {
   };
   const engine = new Engine({ orchestrator });
   // Warm up the JIT and the file system cache on both paths (and capture a job's env).
-  await wallOfRun(engine, workflowYaml(20));
+  await costOfRun(engine, workflowYaml(20));
   for (let i = 0; i < 50; i++) await spawnTrue(shape);
 
   const wall1: number[] = [];
@@ -106,11 +123,19 @@ async function main(): Promise<void> {
   const spawns: number[] = [];
   const overheadVsMean: number[] = [];
   const overheadVsMedian: number[] = [];
+  const cpuOverhead: number[] = [];
+  const spawnCpu: number[] = [];
   for (let r = 0; r < REPEATS; r++) {
-    const w1 = await wallOfRun(engine, workflowYaml(1));
-    const w200 = await wallOfRun(engine, workflowYaml(JOBS));
+    const run1 = await costOfRun(engine, workflowYaml(1));
+    const run200 = await costOfRun(engine, workflowYaml(JOBS));
+    const w1 = run1.wall;
+    const w200 = run200.wall;
     const repeatSpawns: number[] = [];
+    const c0 = cpuMs();
     for (let i = 0; i < JOBS; i++) repeatSpawns.push(await spawnTrue(shape));
+    const bareCpuPerSpawn = (cpuMs() - c0) / JOBS;
+    spawnCpu.push(bareCpuPerSpawn);
+    cpuOverhead.push((run200.cpu - run1.cpu) / (JOBS - 1) - bareCpuPerSpawn);
     const marginal = (w200 - w1) / (JOBS - 1);
     overheadVsMean.push(marginal - mean(repeatSpawns));
     overheadVsMedian.push(marginal - median(repeatSpawns));
@@ -131,6 +156,9 @@ async function main(): Promise<void> {
     overheadMsPerJobByRepeat: overheadVsMean.map((v) => round(v)),
     overheadMsPerJobVsMedianSpawn: round(median(overheadVsMedian)),
     totalWallMsPerJob: round(median(wall200) / JOBS),
+    cpuOverheadMsPerJobMedian: round(median(cpuOverhead)),
+    cpuOverheadMsPerJobByRepeat: cpuOverhead.map((v) => round(v)),
+    spawnCpuMsMedian: round(median(spawnCpu)),
     targets: { overheadMsPerJob: 0.2, totalWallMsPerJob: 2.5 },
   };
   const file = await writeResults('engine-local', results);

@@ -144,8 +144,13 @@ export class LocalJob {
     });
   }
 
-  /** Spawns the process; throws OrchestratorError JOB_START_FAILED if it cannot be started. */
-  static async start(launch: LocalJobLaunch): Promise<LocalJob> {
+  /**
+   * Spawns the process; rejects with OrchestratorError JOB_START_FAILED if it cannot be started.
+   * Returns the job at once when the spawn succeeded: Node sets `child.pid` synchronously exactly
+   * then (a run-time failure such as ENOENT leaves it unset and emits `error` on the next tick), so
+   * waiting for the `spawn` event would only add turns between the fork and the caller.
+   */
+  static start(launch: LocalJobLaunch): LocalJob | Promise<LocalJob> {
     const [file, ...args] = launch.command as [string, ...string[]];
     const child = spawn(file, args, {
       cwd: launch.cwd,
@@ -153,25 +158,27 @@ export class LocalJob {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        child.once('spawn', resolve);
-        child.once('error', reject);
-      });
-    } catch (error) {
-      const err = error as NodeJS.ErrnoException;
-      const notFound = err.code === 'ENOENT';
-      throw new OrchestratorError(
-        ErrorCode.jobStartFailed,
-        notFound
-          ? `cannot run "${file}": no such command (is it installed and on the job's PATH?)`
-          : `cannot run "${file}": ${err.message}`,
-        notFound ? 'user' : 'operational',
-        { cause: error, details: { jobId: launch.jobId } },
-      );
-    }
+    if (child.pid !== undefined) return LocalJob.started(launch, child, child.pid);
+    return new Promise<never>((_resolve, reject) => {
+      child.once('error', (error) => reject(LocalJob.startError(launch, file, error)));
+    });
+  }
+
+  private static startError(launch: LocalJobLaunch, file: string, error: Error): OrchestratorError {
+    const err = error as NodeJS.ErrnoException;
+    const notFound = err.code === 'ENOENT';
+    return new OrchestratorError(
+      ErrorCode.jobStartFailed,
+      notFound
+        ? `cannot run "${file}": no such command (is it installed and on the job's PATH?)`
+        : `cannot run "${file}": ${err.message}`,
+      notFound ? 'user' : 'operational',
+      { cause: error, details: { jobId: launch.jobId } },
+    );
+  }
+
+  private static started(launch: LocalJobLaunch, child: ChildProcess, pid: number): LocalJob {
     child.on('error', () => undefined); // later errors (a failed kill) surface as the exit
-    const pid = child.pid as number;
     liveGroups.add(pid);
     installExitHook();
     return new LocalJob(launch, child, pid);

@@ -5,6 +5,7 @@
 import type { Command } from './command.js';
 import { componentCommand } from './component-build.js';
 import { runCommand } from './run.js';
+import { serveCommand } from './serve.js';
 import { validateCommand } from './validate.js';
 import { versionCommand } from './version.js';
 
@@ -12,6 +13,7 @@ export type { Command } from './command.js';
 
 export const commands: readonly Command[] = [
   runCommand,
+  serveCommand,
   validateCommand,
   componentCommand,
   versionCommand,

@@ -44,8 +44,13 @@ export class ActionExecutor {
     try {
       let failure: { readonly path: string; readonly result: NodeResult } | undefined;
       let stopped = false;
+      // The previous job's backend object is released while the next job runs: at most one such
+      // release is outstanding, and the action ends only after the last one.
+      let releasing: Promise<void> | undefined;
       for (const job of action.jobs) {
         const result = await this.jobs.run(exec, stage, action, job, scope);
+        if (releasing !== undefined) await releasing;
+        releasing = result.released;
         if (isFailure(result.status)) {
           failure = { path: `${path}.${job.name}`, result };
           break;
@@ -55,6 +60,7 @@ export class ActionExecutor {
           break;
         }
       }
+      if (releasing !== undefined) await releasing;
       const cause = scope.cause();
       let result: NodeResult;
       if (failure === undefined && !stopped) {

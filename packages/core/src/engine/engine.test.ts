@@ -8,6 +8,7 @@ import type {
   LogOptions,
   RunContext,
 } from '../orchestrator/orchestrator.js';
+import { JobLabel } from '../orchestrator/orchestrator.js';
 import { MemoryRunStore } from '../stores/memory-run-store.js';
 import { FakeOrchestrator } from '../testing/fake-orchestrator.js';
 import type { EngineEvent } from './events.js';
@@ -326,6 +327,30 @@ describe('Engine with a failing orchestrator', () => {
       status: 'succeeded',
       data: { cleanupError: 'cleanup failed' },
     });
+  });
+
+  it('removes each job only once its result is stored, and ends the action after the last removal', async () => {
+    const fake = new FakeOrchestrator();
+    const engine = engineWith(fake);
+    const timeline: string[] = [];
+    engine.observe({
+      onEvent: (e) => {
+        if (e.scope !== 'run') timeline.push(`stored:${e.path}:${e.status}`);
+      },
+    });
+    const remove = fake.remove.bind(fake);
+    fake.remove = (handle) => {
+      timeline.push(`remove:${handle.labels[JobLabel.job] ?? ''}`);
+      return remove(handle);
+    };
+    const final = await engine.start(simple([job('j'), job('k'), job('l')])).done;
+    expect(final.status).toBe('succeeded');
+    for (const name of ['j', 'k', 'l']) {
+      const removed = timeline.indexOf(`remove:${name}`);
+      expect(removed).toBeGreaterThan(timeline.indexOf(`stored:s.a.${name}:succeeded`));
+      expect(removed).toBeLessThan(timeline.indexOf('stored:s.a:succeeded'));
+    }
+    expect(fake.retainedJobs()).toBe(0);
   });
 
   it('a stop that throws still ends a cancelled run', async () => {

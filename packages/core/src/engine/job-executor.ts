@@ -29,6 +29,17 @@ export interface NodeResult {
   readonly reason?: string;
 }
 
+/** How a job ended; its backend object may still be on its way out. */
+export interface JobResult extends NodeResult {
+  /**
+   * Resolves (never rejects) once the last attempt's backend object is released, which happens only
+   * after the job's result event is stored. The caller may start the next job before that (a
+   * restarted engine follows every attempt the backend still knows, see recovery-plan.ts), but must
+   * await it before its own node ends, so nothing of the job outlives its action.
+   */
+  readonly released?: Promise<void>;
+}
+
 type AttemptResult =
   | { readonly kind: 'skip'; readonly reason: string }
   | {
@@ -58,7 +69,7 @@ export class JobExecutor {
     action: ActionDefinition,
     job: JobDefinition,
     scope: StopScope,
-  ): Promise<NodeResult> {
+  ): Promise<JobResult> {
     const path = jobPath(stage.name, action.name, job.name);
     const { state } = exec;
     const end = (
@@ -142,11 +153,13 @@ export class JobExecutor {
       if (result.kind === 'skip') return end('skipped', result.reason);
       // The backend object goes only once the attempt's result is stored: otherwise an engine
       // restarted in between would find no object for an attempt the store calls running, and
-      // fail (or retry) a job that had ended.
+      // fail (or retry) a job that had ended. The store write is not hurried (`stored`, not
+      // `flushed`): after a job's last attempt the next job starts first, and the write and the
+      // removal run while it runs (see JobResult.released).
       const { release } = result;
       const settle = async (): Promise<void> => {
         if (release === undefined) return;
-        await exec.services.outbox.flushed();
+        await exec.services.outbox.stored();
         await release();
       };
       const outputs = exec.masker.maskRecord(result.outputs);
@@ -154,8 +167,7 @@ export class JobExecutor {
       if (result.status === 'succeeded') {
         exec.outputs.set(path, outputs);
         const succeeded = end('succeeded', undefined, { exitCode: result.exitCode, outputs });
-        await settle();
-        return succeeded;
+        return release === undefined ? succeeded : { ...succeeded, released: settle() };
       }
       const reason = result.reason ?? result.status;
       if (result.retryable && attempt < maxAttempts && scope.cause() === undefined) {
@@ -172,8 +184,7 @@ export class JobExecutor {
       }
       const tries = attempt > 1 ? ` (attempt ${attempt} of ${maxAttempts})` : '';
       const ended = end(result.status, `${reason}${tries}`, { exitCode: result.exitCode, outputs });
-      await settle();
-      return ended;
+      return release === undefined ? ended : { ...ended, released: settle() };
     }
   }
 

@@ -96,6 +96,24 @@ describe('Outbox', () => {
     expect((await store.readEvents({})).map((e) => e.path)).toEqual(['a', 'b', 'c']);
   });
 
+  it('stored() waits for what was queued before it, without starting the flush early', async () => {
+    const store = new CountingStore();
+    const outbox = new Outbox({ store, logs: new MemoryLogSink() });
+    await outbox.stored(); // idle: at once
+    outbox.emit(ev('a'));
+    let done = false;
+    const stored = outbox.stored().then(() => {
+      done = true;
+    });
+    outbox.emit(ev('b'));
+    await Promise.resolve();
+    expect(store.calls).toBe(0);
+    expect(done).toBe(false);
+    await stored;
+    expect(store.calls).toBe(1);
+    expect((await store.readEvents({})).map((e) => e.path)).toEqual(['a', 'b']);
+  });
+
   it('an observer that throws or unsubscribes does not disturb the others', async () => {
     const outbox = new Outbox({ store: new MemoryRunStore(), logs: new MemoryLogSink() });
     const seen: string[] = [];

@@ -82,6 +82,16 @@ export class Outbox {
     return waiting;
   }
 
+  /**
+   * Like {@link flushed}, but a flush waiting for the next event-loop turn keeps waiting: for callers
+   * that must not hold up what the engine does synchronously next (a finished job's backend object
+   * is released once its result is stored, while the next job already starts).
+   */
+  stored(): Promise<void> {
+    if (this.delivered >= this.enqueued) return Promise.resolve();
+    return new Promise<void>((resolve) => this.waiters.push({ mark: this.enqueued, resolve }));
+  }
+
   private push(item: Item): void {
     this.queue.push(item);
     this.enqueued++;

@@ -1,6 +1,7 @@
 /**
  * `@containerops/sdk/testing`: what plugin tests need. The orchestrator conformance suite, the
- * portable job builder it uses, and the fake orchestrator (re-exported from core).
+ * portable job builder it uses, the fake orchestrator (re-exported from core), and the log store
+ * conformance suite with its line builders.
  * Needs vitest (an optional peer dependency of the SDK); import it from tests only.
  */
 export { FakeEnv, FakeOrchestrator, parseFakeScript } from '@containerops/core/testing';
@@ -9,6 +10,13 @@ export { behaviourEnv, behaviourJob, behaviourScript, shellQuote } from './behav
 export type { JobBehaviour, JobSpecInput } from './behaviour-job.js';
 export { describeOrchestratorConformance } from './conformance/orchestrator-conformance.js';
 export { ConformanceHarness, textsOf } from './conformance/harness.js';
+export { describeLogStoreConformance } from './conformance/log-store-conformance.js';
+export { logLine, logLines } from './conformance/log-store-harness.js';
+export type {
+  LogStoreConformanceOptions,
+  LogStoreFactory,
+  LogStoreUnderTest,
+} from './conformance/log-store-harness.js';
 export type {
   JobOutcome,
   LogFollower,

@@ -1,0 +1,147 @@
+/**
+ * Dashboard rendering in real Chromium (Debian's, through playwright-core):
+ * - a run graph with 500 jobs: time from mount to drawn (target ≤ 1 s), with the run page's
+ *   renderer (ReadOnlyGraph) and, for comparison, the editor's Vue Flow canvas;
+ * - a 200,000-line log scrolled end to end, one step per frame: frame times and long tasks
+ *   (target: no frame over 50 ms).
+ * The real components (FlowCanvas, LogViewer) are served by Vite's dev server from
+ * web/bench/index.html (synthetic data; no API server needed). Writes results/web-render.json.
+ * `WEB_BENCH_ONLY=graph|log` runs one part and prints it without writing the results file.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vue from '@vitejs/plugin-vue';
+import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { createServer } from 'vite';
+import { writeResults } from './results.js';
+import { percentile } from './stats.js';
+
+const webRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
+const REPEATS = 5;
+const GRAPH_JOBS = 500;
+const LOG_LINES = 200_000;
+const SCROLL_FRAMES = 600;
+const ONLY = process.env['WEB_BENCH_ONLY'];
+
+const server = await createServer({
+  root: webRoot,
+  configFile: false,
+  plugins: [vue()],
+  logLevel: 'error',
+  server: { host: '127.0.0.1', port: 0, strictPort: false },
+});
+await server.listen();
+const address = server.httpServer?.address();
+if (address === null || address === undefined || typeof address === 'string')
+  throw new Error('no vite address');
+const base = `http://127.0.0.1:${address.port}/bench/index.html`;
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+
+async function fresh(url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(url);
+  return page;
+}
+
+try {
+  // Warm Vite's module transforms once so the timings measure the browser, not the dev server.
+  await (await fresh(`${base}?case=graph&jobs=10`)).close();
+
+  /** First-render times (ms) of the 500-job graph with one renderer. */
+  const timeGraph = async (renderer: 'light' | 'vueflow'): Promise<number[]> => {
+    const times: number[] = [];
+    if (ONLY === 'log') return times;
+    for (let i = 0; i < REPEATS; i++) {
+      const page = await fresh(`${base}?case=graph&jobs=${GRAPH_JOBS}&renderer=${renderer}`);
+      times.push((await page.evaluate('window.coBench.graphReady')) as number);
+      const drawn = await page.locator('[data-node-id]').count();
+      if (i === 0) console.log(`graph (${renderer}): ${drawn} nodes in the DOM`);
+      await page.close();
+    }
+    return times;
+  };
+  const graphMs = await timeGraph('light');
+  const vueFlowMs = await timeGraph('vueflow');
+
+  const scrolls: {
+    maxFrame: number;
+    p95Frame: number;
+    medianFrame: number;
+    over50: number;
+    longTasks: number;
+    maxLongTask: number;
+  }[] = [];
+  for (let i = 0; i < (ONLY === 'graph' ? 0 : REPEATS); i++) {
+    const page = await fresh(`${base}?case=log&lines=${LOG_LINES}`);
+    await page.locator('[data-testid=log] .line').first().waitFor();
+    const r = (await page.evaluate(`window.coBench.scroll(${SCROLL_FRAMES})`)) as {
+      frames: number[];
+      longTasks: number[];
+    };
+    const sorted = [...r.frames].sort((a, b) => a - b);
+    scrolls.push({
+      maxFrame: sorted[sorted.length - 1] ?? 0,
+      p95Frame: percentile(sorted, 95),
+      medianFrame: percentile(sorted, 50),
+      over50: r.frames.filter((f) => f > 50).length,
+      longTasks: r.longTasks.length,
+      maxLongTask: Math.max(0, ...r.longTasks),
+    });
+    await page.close();
+  }
+
+  const sortedGraph = [...graphMs].sort((a, b) => a - b);
+  const sortedVueFlow = [...vueFlowMs].sort((a, b) => a - b);
+  const results = {
+    chromium: browser.version(),
+    graph: {
+      jobs: GRAPH_JOBS,
+      repeats: REPEATS,
+      firstRenderMs: graphMs.map((v) => Math.round(v)),
+      medianMs: Math.round(percentile(sortedGraph, 50)),
+      maxMs: Math.round(sortedGraph[sortedGraph.length - 1] ?? 0),
+      targetMs: 1000,
+      renderer: 'ReadOnlyGraph (run and workflow pages)',
+      vueFlow: {
+        renderer: 'FlowCanvas / Vue Flow (editor), same run, for comparison',
+        firstRenderMs: vueFlowMs.map((v) => Math.round(v)),
+        medianMs: Math.round(percentile(sortedVueFlow, 50)),
+      },
+    },
+    log: {
+      lines: LOG_LINES,
+      framesPerScroll: SCROLL_FRAMES,
+      repeats: scrolls.map((s) => ({
+        maxFrameMs: Math.round(s.maxFrame * 10) / 10,
+        p95FrameMs: Math.round(s.p95Frame * 10) / 10,
+        medianFrameMs: Math.round(s.medianFrame * 10) / 10,
+        framesOver50Ms: s.over50,
+        longTasks: s.longTasks,
+        maxLongTaskMs: Math.round(s.maxLongTask),
+      })),
+      worstFrameMs: Math.round(Math.max(...scrolls.map((s) => s.maxFrame)) * 10) / 10,
+      framesOver50Ms: scrolls.reduce((n, s) => n + s.over50, 0),
+      targetMaxFrameMs: 50,
+    },
+  };
+  console.log(JSON.stringify(results, null, 2));
+  if (ONLY === undefined) console.log(`wrote ${await writeResults('web-render', results)}`);
+} finally {
+  await browser.close();
+  await server.close();
+}

@@ -1,0 +1,84 @@
+/**
+ * The server's resolved configuration: what `containerops serve` and `startServer` run with, after
+ * flags, environment, `containerops.yaml` and defaults were merged and validated
+ * (see load-config.ts).
+ */
+
+/** Where the server's state lives. */
+export type DatabaseConfig =
+  | { readonly type: 'sqlite'; readonly path: string }
+  | { readonly type: 'postgres' | 'mysql'; readonly url: string };
+
+/** Which orchestrator new runs use; `auto`: docker when its socket answers, else local. */
+export type OrchestratorChoice = 'auto' | 'docker' | 'swarm' | 'local';
+
+export interface RetentionConfig {
+  /** Finished runs (with their events and log lines) older than this are pruned; undefined: kept. */
+  readonly runsMs?: number;
+  /** How often the pruning and SQLite maintenance run. */
+  readonly intervalMs: number;
+  /**
+   * How long the workspace of a failed or cancelled run is kept for a re-run from its failed job
+   * (it goes earlier when the run is pruned or re-run successfully).
+   */
+  readonly workspacesMs: number;
+}
+
+/** A plugin named in the config: an npm package name or a path, and its settings. */
+export interface PluginReference {
+  /** An npm package name (resolved from `baseDir`'s node_modules) or an absolute path. */
+  readonly module: string;
+  /** Checked against the plugin's config schema at start. */
+  readonly config?: unknown;
+  /** Where package names are resolved from (the server's working directory). */
+  readonly baseDir: string;
+  /** Where it was named (`containerops.yaml:7:5`), for error messages. */
+  readonly where: string;
+}
+
+export interface ServerConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Absolute directory for SQLite files, the secret key, local workspaces. */
+  readonly dataDir: string;
+  readonly database: DatabaseConfig;
+  /** SQLite file of the job log store. */
+  readonly logStorePath: string;
+  readonly orchestrator: OrchestratorChoice;
+  /** Settings of the orchestrator plugin (its config schema checks them), e.g. `{ network: none }`. */
+  readonly orchestratorConfig?: Readonly<Record<string, unknown>>;
+  readonly retention: RetentionConfig;
+  /**
+   * Plugins to load at start; an orchestrator or log store among them replaces the built-in one.
+   * A broken one stops the start with a message naming it.
+   */
+  readonly plugins: readonly PluginReference[];
+  /** The base URL clients reach this server under (service-job callbacks); default from host:port. */
+  readonly publicUrl?: string;
+  /** Directory of the built dashboard (`web/dist`); undefined: the server looks for it. */
+  readonly webDir?: string;
+  /** base64 of 32 bytes; default: `<data>/secret.key` (generated on first start, mode 0600). */
+  readonly secretKey?: string;
+  /** Where the first-start admin token is printed; default stdout. */
+  readonly announce?: (text: string) => void;
+}
+
+/** What callers may set; everything else gets its default. */
+export type ServerConfigInput = Partial<
+  Omit<ServerConfig, 'retention' | 'database' | 'plugins'>
+> & {
+  readonly database?: DatabaseConfig | string;
+  readonly retention?: Partial<RetentionConfig>;
+  /** Package names or paths, or `{ module, config }` (paths relative to the working directory). */
+  readonly plugins?: readonly (
+    string | { readonly module: string; readonly config?: unknown; readonly baseDir?: string }
+  )[];
+};
+
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_HOST = '0.0.0.0';
+export const DEFAULT_DATA_DIR = './data';
+/** Retention runs every 10 minutes by default. */
+export const DEFAULT_RETENTION_INTERVAL_MS = 10 * 60_000;
+/** Workspaces of failed runs are kept a day for a re-run from the failed job. */
+export const DEFAULT_RETENTION_WORKSPACES_MS = 24 * 60 * 60_000;

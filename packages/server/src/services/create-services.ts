@@ -1,0 +1,70 @@
+/** Builds every domain service of contracts.ts `ServerServices` over one database and engine host. */
+import type { LogStore } from '@containerops/sdk';
+import type { Database } from '../db/database.js';
+import type { EngineHost } from '../engine-host/engine-host.js';
+import type { SecretCipher } from '../secrets/secret-cipher.js';
+import type { TypeOrmRunStore } from '../stores/typeorm-run-store.js';
+import type { WorkspaceKeeper } from '../workspaces/workspace-keeper.js';
+import { TypeOrmComponentService } from './components.service.js';
+import type { ServerServices } from './contracts.js';
+import type { EventBus } from './event-bus.js';
+import { ServerHealthService } from './health.service.js';
+import { TypeOrmIdentityService } from './identity.service.js';
+import { ServerLiveFeed } from './live-feed.js';
+import { RunScopes } from './run-scopes.js';
+import { TypeOrmRunService } from './runs.service.js';
+import { TypeOrmSecretService } from './secrets.service.js';
+import { TypeOrmWorkflowService } from './workflows.service.js';
+
+export interface ServiceDeps {
+  readonly db: Database;
+  readonly store: TypeOrmRunStore;
+  readonly bus: EventBus;
+  readonly logs: LogStore;
+  readonly host: EngineHost;
+  readonly secrets: TypeOrmSecretService;
+  readonly workspaces: WorkspaceKeeper;
+  readonly hooks?: { readonly name: string };
+}
+
+/** The services plus the concrete classes start-up needs (bootstrap, readiness). */
+export interface CreatedServices extends ServerServices {
+  readonly identity: TypeOrmIdentityService;
+  readonly health: ServerHealthService;
+  readonly components: TypeOrmComponentService;
+}
+
+export function createSecretService(db: Database, cipher: SecretCipher): TypeOrmSecretService {
+  return new TypeOrmSecretService(db, cipher);
+}
+
+export function createServices(deps: ServiceDeps): CreatedServices {
+  const identity = new TypeOrmIdentityService(deps.db);
+  const components = new TypeOrmComponentService(deps.db);
+  const lookup = (ns: string, name: string, version: string | undefined) =>
+    components.resolve(ns, name, version);
+  const workflows = new TypeOrmWorkflowService(deps.db, lookup);
+  const runs = new TypeOrmRunService({
+    db: deps.db,
+    store: deps.store,
+    host: deps.host,
+    logs: deps.logs,
+    workflows,
+    components: lookup,
+    workspaces: deps.workspaces,
+  });
+  const live = new ServerLiveFeed({
+    store: deps.store,
+    bus: deps.bus,
+    logs: deps.logs,
+    scopes: new RunScopes(deps.db, () => deps.store.flushed()),
+    runs,
+  });
+  const health = new ServerHealthService({
+    db: deps.db,
+    orchestrator: deps.host.orchestrator,
+    logs: deps.logs,
+    ...(deps.hooks === undefined ? {} : { hooks: deps.hooks }),
+  });
+  return { identity, workflows, runs, live, components, secrets: deps.secrets, health };
+}

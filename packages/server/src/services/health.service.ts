@@ -1,0 +1,67 @@
+/** Plugin health (contracts.ts `HealthService`) and the readiness probe behind `/readyz`. */
+import type { Orchestrator } from '@containerops/core';
+import type { LogStore } from '@containerops/sdk';
+import type { Database } from '../db/database.js';
+import type { HealthService, PluginHealth, Principal } from './contracts.js';
+
+export interface HealthDeps {
+  readonly db: Database;
+  readonly orchestrator: Orchestrator;
+  readonly logs: LogStore;
+  /** Present when the Lua hook runner is loaded. */
+  readonly hooks?: { readonly name: string };
+}
+
+export class ServerHealthService implements HealthService {
+  constructor(private readonly deps: HealthDeps) {}
+
+  async plugins(_p: Principal): Promise<PluginHealth[]> {
+    const [orchestrator, logStore] = await Promise.all([this.orchestrator(), this.logStore()]);
+    const out: PluginHealth[] = [orchestrator, logStore];
+    if (this.deps.hooks !== undefined) {
+      out.push({ kind: 'hook', name: this.deps.hooks.name, version: '0.1.0', healthy: true });
+    }
+    return out;
+  }
+
+  /** Database, log store and orchestrator all answer. */
+  async ready(): Promise<{ ready: boolean; checks: Record<string, string> }> {
+    const checks: Record<string, string> = {};
+    await this.deps.db.manager.query('SELECT 1').then(
+      () => (checks['database'] = 'ok'),
+      (e: unknown) => (checks['database'] = (e as Error).message),
+    );
+    const [orchestrator, logStore] = await Promise.all([this.orchestrator(), this.logStore()]);
+    checks['orchestrator'] = orchestrator.healthy ? 'ok' : (orchestrator.detail ?? 'unavailable');
+    checks['logStore'] = logStore.healthy ? 'ok' : (logStore.detail ?? 'unavailable');
+    return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
+  }
+
+  private async orchestrator(): Promise<PluginHealth> {
+    const o = this.deps.orchestrator;
+    const availability = await o.isAvailable();
+    return {
+      kind: 'orchestrator',
+      name: o.name,
+      version: '0.1.0',
+      healthy: availability.available,
+      ...(availability.reason === undefined ? {} : { detail: availability.reason }),
+      active: true,
+    };
+  }
+
+  private async logStore(): Promise<PluginHealth> {
+    try {
+      await this.deps.logs.read({ runId: '', jobPath: '', limit: 1 });
+      return { kind: 'logStore', name: 'sqlite', version: '0.1.0', healthy: true };
+    } catch (error) {
+      return {
+        kind: 'logStore',
+        name: 'sqlite',
+        version: '0.1.0',
+        healthy: false,
+        detail: (error as Error).message,
+      };
+    }
+  }
+}

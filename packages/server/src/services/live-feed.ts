@@ -1,0 +1,181 @@
+/**
+ * Live feeds (contracts.ts `LiveFeed`): replay from the store, then follow, without a gap or a
+ * duplicate across the switch-over. Events: subscribe to the {@link EventBus} first (buffering),
+ * replay stored events with seq > afterSeq page by page, then drain the buffer skipping
+ * seq ≤ the last delivered, then go on live. Logs: the log store's `follow`, batched by arrival,
+ * ending once the job attempt has ended and its last line was delivered.
+ */
+import { isTerminal } from '@containerops/core';
+import type { EngineEvent, JobLogLine, RunStore } from '@containerops/core';
+import type { LogStore } from '@containerops/sdk';
+import { BatchQueue } from './async-queue.js';
+import { hasRole, requireRole } from './authz.js';
+import type { LiveFeed, Principal, RunService } from './contracts.js';
+import { notFound } from './errors.js';
+import type { EventBus } from './event-bus.js';
+import type { RunScopes } from './run-scopes.js';
+
+const REPLAY_PAGE = 1000;
+
+export interface LiveFeedDeps {
+  readonly store: RunStore;
+  readonly bus: EventBus;
+  readonly logs: LogStore;
+  readonly scopes: RunScopes;
+  readonly runs: RunService;
+}
+
+type EventFilter = { afterSeq?: number; runId?: string; workflow?: string; organization?: string };
+
+export class ServerLiveFeed implements LiveFeed {
+  constructor(private readonly deps: LiveFeedDeps) {}
+
+  events(p: Principal, filter: EventFilter, signal: AbortSignal): AsyncIterable<EngineEvent> {
+    if (filter.organization !== undefined) requireRole(p, filter.organization, 'viewer');
+    if (filter.workflow !== undefined)
+      requireRole(p, filter.workflow.split('/')[0] ?? '', 'viewer');
+    return this.eventStream(p, filter, signal);
+  }
+
+  private async *eventStream(
+    p: Principal,
+    filter: EventFilter,
+    signal: AbortSignal,
+  ): AsyncGenerator<EngineEvent> {
+    if (filter.runId !== undefined) {
+      const scope = await this.deps.scopes.of(filter.runId);
+      if (scope === undefined || !hasRole(p, scope.organization, 'viewer'))
+        throw notFound(`no run ${filter.runId}`);
+    }
+    const buffer = new BatchQueue<EngineEvent>();
+    const unsubscribe = this.deps.bus.subscribe((events) => buffer.push(...events));
+    const onAbort = (): void => buffer.end();
+    signal.addEventListener('abort', onAbort, { once: true });
+    let last = filter.afterSeq ?? 0;
+    const visible = async (e: EngineEvent): Promise<boolean> => {
+      if (filter.runId !== undefined) return e.runId === filter.runId;
+      const scope = await this.deps.scopes.of(e.runId);
+      if (scope === undefined || !hasRole(p, scope.organization, 'viewer')) return false;
+      if (filter.organization !== undefined && scope.organization !== filter.organization)
+        return false;
+      return filter.workflow === undefined || scope.workflow === filter.workflow;
+    };
+    try {
+      for (;;) {
+        if (signal.aborted) return;
+        const page = await this.deps.store.readEvents({
+          afterSeq: last,
+          limit: REPLAY_PAGE,
+          ...(filter.runId === undefined ? {} : { runId: filter.runId }),
+        });
+        for (const e of page) {
+          last = e.seq;
+          if (await visible(e)) yield e;
+          if (signal.aborted) return;
+        }
+        if (page.length < REPLAY_PAGE) break;
+      }
+      for (;;) {
+        const batch = await buffer.next();
+        if (batch === undefined || signal.aborted) return;
+        for (const e of batch) {
+          if (e.seq <= last) continue;
+          last = e.seq;
+          if (await visible(e)) yield e;
+        }
+      }
+    } finally {
+      unsubscribe();
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  logs(
+    p: Principal,
+    query: { runId: string; jobPath: string; attempt?: number; afterSeq?: number },
+    signal: AbortSignal,
+  ): AsyncIterable<readonly JobLogLine[]> {
+    return this.logStream(p, query, signal);
+  }
+
+  private async *logStream(
+    p: Principal,
+    query: { runId: string; jobPath: string; attempt?: number; afterSeq?: number },
+    signal: AbortSignal,
+  ): AsyncGenerator<readonly JobLogLine[]> {
+    const run = await this.deps.runs.get(p, query.runId);
+    if (run === undefined) throw notFound(`no run ${query.runId}`);
+    const job = run.snapshot.stages
+      .flatMap((s) => s.actions.flatMap((a) => a.jobs))
+      .find((j) => j.path === query.jobPath);
+    if (job === undefined) throw notFound(`run ${query.runId} has no job ${query.jobPath}`);
+    const attempt = query.attempt ?? Math.max(1, job.attempt);
+    const queue = new BatchQueue<JobLogLine>();
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    // The attempt has ended when a later event says so; the store holds every line by then
+    // (the engine stores a job's lines before its next event), so the tail is read directly.
+    const ended = (status: string, eventAttempt: number | undefined): boolean =>
+      (eventAttempt ?? attempt) > attempt ||
+      (status !== 'running' && status !== 'pending' && (eventAttempt ?? attempt) === attempt);
+    let finished =
+      isTerminal(run.snapshot.status) ||
+      job.attempt > attempt ||
+      (job.attempt === attempt && isTerminal(job.status));
+    const unsubscribe = this.deps.bus.subscribe((events) => {
+      for (const e of events) {
+        if (e.runId !== query.runId) continue;
+        const mine = e.scope === 'job' && e.path === query.jobPath && ended(e.status, e.attempt);
+        if (mine || (e.scope === 'run' && isTerminal(e.status as never))) {
+          finished = true;
+          stop.abort();
+        }
+      }
+    });
+    let last = query.afterSeq ?? 0;
+    const pump = (async () => {
+      try {
+        if (!finished) {
+          for await (const line of this.deps.logs.follow(
+            { ...query, attempt, afterSeq: last },
+            stop.signal,
+          )) {
+            queue.push(line);
+          }
+        }
+      } finally {
+        queue.end();
+      }
+    })();
+    try {
+      for (;;) {
+        const batch = await queue.next();
+        if (batch === undefined) break;
+        const fresh = batch.filter((l) => l.seq > last);
+        if (fresh.length === 0) continue;
+        last = fresh[fresh.length - 1]!.seq;
+        yield fresh;
+      }
+      await pump;
+      if (signal.aborted) return;
+      // Ended: whatever the follow did not deliver yet is in the store.
+      for (;;) {
+        const tail = await this.deps.logs.read({
+          runId: query.runId,
+          jobPath: query.jobPath,
+          attempt,
+          afterSeq: last,
+          limit: 5000,
+        });
+        if (tail.length === 0) break;
+        last = tail[tail.length - 1]!.seq;
+        yield tail;
+      }
+    } finally {
+      unsubscribe();
+      stop.abort();
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+}

@@ -1,0 +1,299 @@
+/**
+ * Runs (contracts.ts `RunService`): triggers start the workflow's stored version on the engine of
+ * its organisation (the engine persists the run request, so a restarted server resumes it);
+ * listing and counting read the `runs` table; logs come from the log store.
+ */
+import { isTerminal, UserError } from '@containerops/core';
+import type { JobLogLine, RunSnapshot, WorkflowDefinition } from '@containerops/core';
+import type { LogStore } from '@containerops/sdk';
+import type { Database } from '../db/database.js';
+import { RunEntity } from '../db/entities.js';
+import type { RunRow } from '../db/entities.js';
+import type { EngineHost } from '../engine-host/engine-host.js';
+import type { TypeOrmRunStore } from '../stores/typeorm-run-store.js';
+import type { WorkspaceKeeper } from '../workspaces/workspace-keeper.js';
+import { hasRole, requireRole, viewableOrganizations } from './authz.js';
+import type { ComponentLookup } from './component-references.js';
+import type {
+  Principal,
+  RunCounts,
+  RunFilter,
+  RunPage,
+  RunRecord,
+  RunService,
+  WorkflowService,
+} from './contracts.js';
+import { ServerErrorCode } from './contracts.js';
+import { badInput, notFound } from './errors.js';
+import { debugWorkflowSource } from './debug-workflow.js';
+import { ALL_STATUSES, queryRuns, runRecordOf } from './run-query.js';
+import { validateWorkflowSource } from './workflow-validation.js';
+
+const MAX_LOG_LINES = 10_000;
+
+export interface RunServiceDeps {
+  readonly db: Database;
+  readonly store: TypeOrmRunStore;
+  readonly host: EngineHost;
+  readonly logs: LogStore;
+  readonly workflows: WorkflowService;
+  readonly components: ComponentLookup;
+  /** Keeps failed runs' workspaces for a re-run from the failed job (every run keeps its own). */
+  readonly workspaces: WorkspaceKeeper;
+}
+
+export class TypeOrmRunService implements RunService {
+  constructor(private readonly deps: RunServiceDeps) {}
+
+  async trigger(
+    p: Principal,
+    uri: string,
+    options: {
+      inputs?: Record<string, string>;
+      version?: number;
+      trigger?: Record<string, unknown>;
+    } = {},
+  ): Promise<RunRecord> {
+    const workflow = await this.deps.workflows.get(p, uri);
+    if (workflow === undefined) throw notFound(`no workflow ${uri}`);
+    requireRole(p, workflow.organization, 'member');
+    const version = await this.deps.workflows.version(p, uri, options.version);
+    if (version === undefined)
+      throw notFound(`workflow ${uri} has no version ${String(options.version)}`);
+    checkInputs(options.inputs);
+    return this.start(p, version.model, {
+      ...(options.inputs === undefined ? {} : { inputs: options.inputs }),
+      trigger: { type: 'api', ...options.trigger, by: p.userName },
+    });
+  }
+
+  async debugComponent(
+    p: Principal,
+    organization: string,
+    component: string,
+    options: { version?: string; inputs?: Record<string, string> } = {},
+  ): Promise<RunRecord> {
+    requireRole(p, organization, 'member');
+    checkInputs(options.inputs);
+    const yaml = debugWorkflowSource(
+      organization,
+      component,
+      options.version,
+      options.inputs ?? {},
+    );
+    const checked = await validateWorkflowSource(yaml, this.deps.components);
+    if (checked.model === undefined) {
+      const first = checked.diagnostics.find((d) => d.severity === 'error');
+      throw badInput(first?.message ?? `cannot run component ${component}`);
+    }
+    return this.start(p, checked.model, { trigger: { type: 'debug', component, by: p.userName } });
+  }
+
+  private start(
+    p: Principal,
+    workflow: WorkflowDefinition,
+    options: {
+      inputs?: Record<string, string>;
+      trigger: Record<string, unknown>;
+      rerun?: { runId: string; fromFailed: boolean };
+      /** The kept workspace a re-run from the failed job uses. */
+      workspaceId?: string;
+    },
+  ): RunRecord {
+    const { workspaceId, ...startOptions } = options;
+    const organization = workflow.namespace;
+    const engine = this.deps.host.engineFor(organization);
+    const handle = this.deps.host.track(
+      engine.start(workflow, { ...startOptions, keepWorkspace: true }),
+    );
+    const snapshot = engine.getRun(handle.runId) as RunSnapshot;
+    // Not awaited: the run is already going; a failure here only costs the row (logged inside).
+    void this.deps.workspaces
+      .runStarted({
+        runId: handle.runId,
+        workflow: workflow.uri,
+        workspaceId: workspaceId ?? handle.runId,
+      })
+      .catch(() => undefined);
+    return {
+      snapshot,
+      workflowUri: workflow.uri,
+      organization,
+      triggerType: String(options.trigger['type']),
+      triggeredBy: p.userName,
+    };
+  }
+
+  async cancel(p: Principal, runId: string, reason?: string): Promise<RunRecord> {
+    const row = await this.row(p, runId);
+    requireRole(p, row.organization, 'member');
+    this.deps.host.engineFor(row.organization).cancel(runId, reason);
+    return this.recordOf(row);
+  }
+
+  async decide(
+    p: Principal,
+    runId: string,
+    stage: string,
+    approved: boolean,
+    comment?: string,
+  ): Promise<RunRecord> {
+    const row = await this.row(p, runId);
+    requireRole(p, row.organization, 'member');
+    this.deps.host.engineFor(row.organization).decide(runId, stage, {
+      approved,
+      by: p.userName,
+      ...(comment === undefined ? {} : { comment }),
+    });
+    return this.recordOf(row);
+  }
+
+  async rerun(p: Principal, runId: string, fromFailed: boolean): Promise<RunRecord> {
+    const row = await this.row(p, runId);
+    requireRole(p, row.organization, 'member');
+    const request = await this.deps.store.getRunRequest(runId);
+    if (request === undefined) {
+      throw new UserError(
+        'RERUN_NOT_POSSIBLE',
+        `run ${runId} cannot be re-run: its request was not saved`,
+      );
+    }
+    const snapshot = this.recordOf(row).snapshot;
+    if (!isTerminal(snapshot.status)) {
+      throw new UserError(
+        'RERUN_NOT_POSSIBLE',
+        `run ${runId} is still ${snapshot.status}; re-run it once it ended`,
+      );
+    }
+    const workspaceId = fromFailed ? await this.keptWorkspaceOf(snapshot) : undefined;
+    return this.start(p, request.workflow, {
+      ...(request.inputs === undefined ? {} : { inputs: { ...request.inputs } }),
+      trigger: { type: 'rerun', by: p.userName, rerunOf: runId },
+      rerun: { runId, fromFailed },
+      ...(workspaceId === undefined ? {} : { workspaceId }),
+    });
+  }
+
+  /**
+   * The kept workspace a re-run of `old` from its failed job would use. Refuses here, with a
+   * reason, what the engine would otherwise only find once the new run started (and end it
+   * failed): a succeeded run, a workspace that was not kept, removed, or in use by another run.
+   */
+  private async keptWorkspaceOf(old: RunSnapshot): Promise<string> {
+    const refuse = (why: string): never => {
+      throw new UserError(
+        'RERUN_NOT_POSSIBLE',
+        `cannot re-run run ${old.runId} from its failed job: ${why}`,
+      );
+    };
+    if (old.status === 'succeeded')
+      refuse('it succeeded; start a plain re-run (fromFailed: false) instead');
+    if (old.keepWorkspace !== true)
+      refuse('its workspace was not kept; start a plain re-run (fromFailed: false) instead');
+    const workspaceId = old.workspaceRunId ?? old.runId;
+    const kept = await this.deps.workspaces.state(workspaceId);
+    if (kept.state === 'in-use')
+      refuse(`its workspace is in use by run ${kept.byRunId}; wait for that run to end`);
+    if (kept.state === 'gone') {
+      const hours = Math.round(this.deps.workspaces.keepForMs / 3_600_000);
+      refuse(
+        `its workspace was removed (failed runs keep theirs for ${hours}h, see ` +
+          'retention.workspaces, or until a re-run succeeds); start a plain re-run instead',
+      );
+    }
+    return workspaceId;
+  }
+
+  async list(
+    p: Principal,
+    filter: RunFilter,
+    page: { first: number; after?: string },
+  ): Promise<RunPage> {
+    if (filter.organization !== undefined && !hasRole(p, filter.organization, 'viewer')) {
+      return { runs: [], hasNextPage: false, totalCount: 0 };
+    }
+    const result = await queryRuns(this.deps.db, filter, viewableOrganizations(p), page);
+    const runs: RunRecord[] = [];
+    for (const row of result.rows) {
+      const record = runRecordOf(row, this.deps.host.liveRun(row.organization, row.id));
+      if (record !== undefined) runs.push(record);
+    }
+    return {
+      runs,
+      hasNextPage: result.hasNextPage,
+      totalCount: result.totalCount,
+      ...(result.endCursor === undefined ? {} : { endCursor: result.endCursor }),
+    };
+  }
+
+  async get(p: Principal, runId: string): Promise<RunRecord | undefined> {
+    await this.deps.store.flushed();
+    const row = await this.deps.db.manager.findOneBy(RunEntity, { id: runId });
+    if (row === null || !hasRole(p, row.organization, 'viewer')) return undefined;
+    return runRecordOf(row, this.deps.host.liveRun(row.organization, runId));
+  }
+
+  async counts(p: Principal, organization?: string): Promise<RunCounts> {
+    const counts = Object.fromEntries(ALL_STATUSES.map((s) => [s, 0])) as Record<
+      (typeof ALL_STATUSES)[number],
+      number
+    >;
+    if (organization !== undefined && !hasRole(p, organization, 'viewer')) return counts;
+    const orgs = viewableOrganizations(p);
+    if (orgs !== undefined && orgs.length === 0) return counts;
+    const qb = this.deps.db.manager
+      .createQueryBuilder(RunEntity, 'r')
+      .select('r.status', 'status')
+      .addSelect('COUNT(*)', 'n')
+      .where('1 = 1');
+    if (orgs !== undefined) qb.andWhere('r.organization IN (:...orgs)', { orgs });
+    if (organization !== undefined) qb.andWhere('r.organization = :org', { org: organization });
+    for (const row of await qb
+      .groupBy('r.status')
+      .getRawMany<{ status: string; n: string | number }>()) {
+      if (row.status in counts) counts[row.status as keyof typeof counts] = Number(row.n);
+    }
+    return counts;
+  }
+
+  async logs(
+    p: Principal,
+    query: { runId: string; jobPath: string; attempt?: number; afterSeq?: number; limit?: number },
+  ): Promise<readonly JobLogLine[]> {
+    await this.row(p, query.runId);
+    const limit = query.limit ?? 1000;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LOG_LINES) {
+      throw badInput(`limit must be from 1 to ${MAX_LOG_LINES}`);
+    }
+    return this.deps.logs.read({
+      runId: query.runId,
+      jobPath: query.jobPath,
+      ...(query.attempt === undefined ? {} : { attempt: query.attempt }),
+      afterSeq: query.afterSeq ?? 0,
+      limit,
+    });
+  }
+
+  /** The run's row when the caller may view it; NOT_FOUND otherwise (no existence leak). */
+  private async row(p: Principal, runId: string): Promise<RunRow> {
+    await this.deps.store.flushed();
+    const row = await this.deps.db.manager.findOneBy(RunEntity, { id: runId });
+    if (row === null || !hasRole(p, row.organization, 'viewer')) {
+      throw new UserError(ServerErrorCode.notFound, `no run ${runId}`);
+    }
+    return row;
+  }
+
+  private recordOf(row: RunRow): RunRecord {
+    const record = runRecordOf(row, this.deps.host.liveRun(row.organization, row.id));
+    if (record === undefined) throw notFound(`run ${row.id} has no state yet`);
+    return record;
+  }
+}
+
+function checkInputs(inputs: Record<string, string> | undefined): void {
+  if (inputs === undefined) return;
+  for (const [key, value] of Object.entries(inputs)) {
+    if (typeof value !== 'string') throw badInput(`input ${key} must be a string`);
+  }
+}

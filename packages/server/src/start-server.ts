@@ -1,0 +1,200 @@
+/**
+ * `startServer(config)`: the composition root. Opens the database (migrations), the log store,
+ * the orchestrator and the engines; builds the services; bootstraps the first admin; listens;
+ * resumes unfinished runs; starts retention. `close()` shuts it all down in reverse order.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { DataSource } from 'typeorm';
+import { CallbackRegistry } from '@containerops/core';
+import { createSqliteLogStore } from '@containerops/logstore-sqlite';
+import { createPluginInstance } from '@containerops/sdk';
+import type { LogStore } from '@containerops/sdk';
+import { resolveServerConfig } from './config/resolve-config.js';
+import type { ServerConfig, ServerConfigInput } from './config/server-config.js';
+import { openDatabase } from './db/data-source.js';
+import { Database } from './db/database.js';
+import { EngineHost } from './engine-host/engine-host.js';
+import { LazyLuaHooks } from './engine-host/lazy-hooks.js';
+import { createOrchestrator } from './engine-host/orchestrators.js';
+import { CALLBACK_PATH } from './http/callback-route.js';
+import type { GraphqlFactory } from './http/graphql-mount.js';
+import { HookRoutes } from './http/hook-routes.js';
+import { loadPlugins } from './plugins/load-plugins.js';
+import { createHttpServer } from './http/http-server.js';
+import type { HttpServerOptions } from './http/http-server.js';
+import { ServerMetrics } from './http/metrics.js';
+import { defaultWebDir } from './http/static-files.js';
+import { consoleLogger } from './logger.js';
+import type { ServerLogger } from './logger.js';
+import { RetentionJob } from './retention/retention-job.js';
+import { SecretCipher } from './secrets/secret-cipher.js';
+import { loadSecretKey } from './secrets/secret-key.js';
+import { createSecretService, createServices } from './services/create-services.js';
+import type { CreatedServices } from './services/create-services.js';
+import { EventBus } from './services/event-bus.js';
+import { TypeOrmRunStore } from './stores/typeorm-run-store.js';
+import { unfinishedOrganizations } from './stores/unfinished-organizations.js';
+import { WorkspaceKeeper } from './workspaces/workspace-keeper.js';
+
+export interface StartServerOptions {
+  /** Mounts the GraphQL API at `/graphql` (without it, `/graphql` answers 503). */
+  readonly graphql?: GraphqlFactory;
+  readonly logger?: ServerLogger;
+}
+
+export interface StartedServer {
+  /** `http://<host>:<port>` (127.0.0.1 when listening on every interface). */
+  readonly url: string;
+  readonly port: number;
+  readonly config: ServerConfig;
+  readonly services: CreatedServices;
+  /** The state database (benchmarks and maintenance tools use it directly). */
+  readonly dataSource: DataSource;
+  /** The one-time admin token, on the very first start only (printed through `config.announce`). */
+  readonly adminToken?: string;
+  readonly hooks: HookRoutes;
+  readonly engines: EngineHost;
+  readonly retention: RetentionJob;
+  /** Graceful shutdown: stops listening, lets the stores settle, closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function startServer(
+  input: ServerConfig | ServerConfigInput = {},
+  options: StartServerOptions = {},
+): Promise<StartedServer> {
+  const config = resolveServerConfig(input as ServerConfigInput);
+  const log = options.logger ?? consoleLogger;
+  // First: a broken plugin stops the start before anything was opened or created.
+  const plugins = await loadPlugins(config.plugins);
+  mkdirSync(config.dataDir, { recursive: true });
+  const cleanups: (() => Promise<void>)[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse())
+      await cleanup().catch((e: unknown) => log.error('shutdown step failed', e));
+  };
+  try {
+    const db = new Database(await openDatabase(config.database));
+    cleanups.push(() => db.close());
+    const bus = new EventBus();
+    const metrics = new ServerMetrics();
+    bus.subscribe(metrics.onEvents);
+    const store = new TypeOrmRunStore(db, (events) => bus.publish(events));
+    cleanups.push(() => store.flushed());
+    const cipher = new SecretCipher(loadSecretKey(config.dataDir, config.secretKey));
+    const logs: LogStore =
+      plugins.logStore === undefined
+        ? createSqliteLogStore({ path: config.logStorePath })
+        : await createPluginInstance(
+            plugins.logStore.definition,
+            plugins.logStore.reference.config,
+            {
+              kind: 'logStore',
+            },
+          );
+    cleanups.push(() => logs.close());
+    const orchestrator = await createOrchestrator(
+      config.orchestrator,
+      config.dataDir,
+      config.orchestratorConfig,
+      plugins.orchestrator,
+    );
+    const hooks = new LazyLuaHooks();
+    cleanups.push(() => hooks.close());
+    const secrets = createSecretService(db, cipher);
+    const hookRoutes = new HookRoutes();
+    const routes: HttpServerOptions = {
+      ready: () => Promise.resolve({ ready: false, checks: { server: 'starting' } }),
+      metrics,
+      hooks: hookRoutes,
+      webDir: config.webDir ?? defaultWebDir(),
+      logError: (id, error) => log.error(`request failed (id ${id})`, error),
+    };
+    const server = createHttpServer(routes);
+    const port = await new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve((server.address() as AddressInfo).port);
+      });
+    });
+    cleanups.push(async () => {
+      await routes.graphql?.close?.();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const url = `http://${localHost}:${port}`;
+    const callbacks = new CallbackRegistry({
+      baseUrl: `${config.publicUrl ?? url}${CALLBACK_PATH}`,
+    });
+
+    const workspaces = new WorkspaceKeeper({
+      db,
+      orchestrator,
+      keepForMs: config.retention.workspacesMs,
+      log,
+    });
+    cleanups.push(() => workspaces.settled());
+    const host = new EngineHost({
+      orchestrator,
+      onRunEnded: (snapshot) => workspaces.runEnded(snapshot),
+      store,
+      logs,
+      hooks,
+      callbacks,
+      secretsFor: (org) => secrets.providerFor(org),
+    });
+    const services = createServices({ db, store, bus, logs, host, secrets, hooks, workspaces });
+    routes.callbacks = callbacks;
+    routes.ready = () => services.health.ready();
+    if (options.graphql !== undefined) {
+      const graphql = await options.graphql(services);
+      graphql.attachWebSocket?.(server);
+      routes.graphql = graphql;
+    }
+
+    const adminToken = await services.identity.bootstrap();
+    if (adminToken !== undefined) {
+      const announce = config.announce ?? ((text: string) => process.stdout.write(text));
+      announce(
+        `First start: created site administrator "admin" and organisation "default".\n` +
+          `Admin API token (shown once, store it now): ${adminToken}\n`,
+      );
+    }
+    const resumed = await host.recover(await unfinishedOrganizations(db));
+    if (resumed.length > 0) log.info(`resumed ${resumed.length} unfinished run(s)`);
+
+    const retention = new RetentionJob({
+      db,
+      store,
+      logs,
+      config: config.retention,
+      log,
+      onRunsPruned: (runIds, now) => workspaces.prune(runIds, now),
+    });
+    retention.start();
+    cleanups.push(() => retention.stop());
+    log.info(
+      `listening on ${url} (orchestrator ${orchestrator.name}, database ${config.database.type})`,
+    );
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      config,
+      services,
+      dataSource: db.dataSource,
+      ...(adminToken === undefined ? {} : { adminToken }),
+      hooks: hookRoutes,
+      engines: host,
+      retention,
+      close: () => (closing ??= closeAll()),
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

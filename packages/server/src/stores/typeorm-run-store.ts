@@ -1,0 +1,286 @@
+/**
+ * Core's {@link RunStore} on the server's database (TypeORM).
+ *
+ * - `appendEvents`: serialised in-process; the batch gets the next `seq` values (one past the
+ *   highest stored, read once and then tracked) and is inserted in ONE transaction, so it is
+ *   all-or-nothing and durable when the promise resolves. `seq` is the primary key: a second
+ *   writer on the same database (another replica) that raced for the same numbers fails its
+ *   insert, forgets its cached counter, and the engine's outbox retries with fresh numbers.
+ * - `saveRun`/`saveRunRequest`: coalesced. The snapshot is serialised at call time (the engine
+ *   passes its live object), queued per run (a newer snapshot replaces a queued one), and
+ *   written with the other queued runs in one transaction on the next event-loop turn; each
+ *   call resolves once a write at least as new as its own is committed. Safe because the
+ *   events, not the snapshot, are the source of truth for recovery (`Engine.recover` replays
+ *   them over the saved request; the saved status only selects which runs to look at, and a
+ *   run's first snapshot is written before any later, terminal one).
+ * - Reads see queued saves (read-your-writes).
+ */
+import type {
+  EngineEvent,
+  EventQuery,
+  NewEngineEvent,
+  RunRequest,
+  RunSnapshot,
+  RunStore,
+} from '@containerops/core';
+import type { EntityManager } from 'typeorm';
+import type { Database } from '../db/database.js';
+import { EventEntity, RunEntity } from '../db/entities.js';
+import type { RunRow } from '../db/entities.js';
+import { runRowOfRequest, runRowOfSnapshot } from './run-rows.js';
+
+/** Rows per INSERT statement (SQLite allows 32,766 bound parameters; 4 per event). */
+const INSERT_CHUNK = 500;
+const UNFINISHED = ['queued', 'running', 'waiting'];
+
+interface PendingRun {
+  snapshot?: string;
+  request?: string;
+  waiters: (() => void)[];
+  failures: ((error: unknown) => void)[];
+}
+
+export class TypeOrmRunStore implements RunStore {
+  private nextSeq: number | undefined;
+  private appendTail: Promise<unknown> = Promise.resolve();
+  private pending = new Map<string, PendingRun>();
+  private flushScheduled = false;
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Database,
+    /** Called with each batch once committed, in `seq` order (feeds the live event bus). */
+    private readonly onAppended?: (events: readonly EngineEvent[]) => void,
+  ) {}
+
+  appendEvents(events: readonly NewEngineEvent[]): Promise<readonly EngineEvent[]> {
+    if (events.length === 0) return Promise.resolve([]);
+    const run = (): Promise<readonly EngineEvent[]> => this.appendNow(events);
+    const result = this.appendTail.then(run, run);
+    this.appendTail = result.catch(() => undefined);
+    return result;
+  }
+
+  private async appendNow(events: readonly NewEngineEvent[]): Promise<readonly EngineEvent[]> {
+    try {
+      const committed = await this.db.transaction(async (manager) => {
+        const first = this.nextSeq ?? (await this.maxSeq(manager)) + 1;
+        const numbered: EngineEvent[] = events.map((e, i) =>
+          Object.assign({}, e, { seq: first + i }),
+        );
+        for (let i = 0; i < numbered.length; i += INSERT_CHUNK) {
+          const rows = numbered.slice(i, i + INSERT_CHUNK).map((e) => ({
+            seq: e.seq,
+            runId: e.runId,
+            time: e.time,
+            body: JSON.stringify(e),
+          }));
+          await manager.createQueryBuilder().insert().into(EventEntity).values(rows).execute();
+        }
+        this.nextSeq = first + events.length;
+        return numbered;
+      });
+      this.onAppended?.(committed);
+      return committed;
+    } catch (error) {
+      this.nextSeq = undefined; // re-read: another writer may have taken these numbers
+      throw error;
+    }
+  }
+
+  private async maxSeq(manager: EntityManager): Promise<number> {
+    const row = await manager
+      .createQueryBuilder(EventEntity, 'e')
+      .select('MAX(e.seq)', 'max')
+      .getRawOne<{ max: string | number | null }>();
+    return row?.max === null || row?.max === undefined ? 0 : Number(row.max);
+  }
+
+  async readEvents(query: EventQuery): Promise<readonly EngineEvent[]> {
+    const qb = this.db.manager
+      .createQueryBuilder(EventEntity, 'e')
+      .select(['e.seq', 'e.body'])
+      .where('e.seq > :after', { after: query.afterSeq ?? 0 })
+      .orderBy('e.seq', 'ASC');
+    if (query.runId !== undefined) qb.andWhere('e.run_id = :runId', { runId: query.runId });
+    if (query.limit !== undefined) qb.limit(query.limit);
+    const rows = await qb.getRawMany<{ e_seq: string | number; e_body: string }>();
+    return rows.map((r) =>
+      Object.assign(JSON.parse(r.e_body) as NewEngineEvent, { seq: Number(r.e_seq) }),
+    );
+  }
+
+  saveRun(snapshot: RunSnapshot): Promise<void> {
+    return this.enqueue(snapshot.runId, { snapshot: JSON.stringify(snapshot) });
+  }
+
+  async getRun(runId: string): Promise<RunSnapshot | undefined> {
+    const queued = this.pending.get(runId)?.snapshot;
+    if (queued !== undefined) return JSON.parse(queued) as RunSnapshot;
+    const row = await this.db.manager.findOne(RunEntity, {
+      where: { id: runId },
+      select: { id: true, snapshot: true },
+    });
+    return row?.snapshot == null ? undefined : (JSON.parse(row.snapshot) as RunSnapshot);
+  }
+
+  saveRunRequest(request: RunRequest): Promise<void> {
+    return this.enqueue(request.runId, { request: JSON.stringify(request) });
+  }
+
+  async getRunRequest(runId: string): Promise<RunRequest | undefined> {
+    const queued = this.pending.get(runId)?.request;
+    if (queued !== undefined) return JSON.parse(queued) as RunRequest;
+    const row = await this.db.manager.findOne(RunEntity, {
+      where: { id: runId },
+      select: { id: true, request: true },
+    });
+    return row?.request == null ? undefined : (JSON.parse(row.request) as RunRequest);
+  }
+
+  async listUnfinishedRuns(): Promise<RunSnapshot[]> {
+    await this.flushed();
+    const rows = await this.db.manager
+      .createQueryBuilder(RunEntity, 'r')
+      .select(['r.id', 'r.snapshot', 'r.createdAt'])
+      .where('r.status IN (:...open)', { open: UNFINISHED })
+      .andWhere('r.snapshot IS NOT NULL')
+      .orderBy('r.created_at', 'ASC')
+      .getMany();
+    return rows.map((r) => JSON.parse(r.snapshot as string) as RunSnapshot);
+  }
+
+  /** Resolves once every save queued before the call is committed. */
+  async flushed(): Promise<void> {
+    while (this.flushing !== undefined || this.pending.size > 0) {
+      if (this.flushing !== undefined) await this.flushing;
+      else await this.flush();
+    }
+  }
+
+  private enqueue(runId: string, change: { snapshot?: string; request?: string }): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let entry = this.pending.get(runId);
+      if (entry === undefined) {
+        entry = { waiters: [], failures: [] };
+        this.pending.set(runId, entry);
+      }
+      if (change.snapshot !== undefined) entry.snapshot = change.snapshot;
+      if (change.request !== undefined) entry.request = change.request;
+      entry.waiters.push(resolve);
+      entry.failures.push(reject);
+      if (!this.flushScheduled && this.flushing === undefined) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    if (this.flushing !== undefined || this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    const work = this.writeRuns(batch).then(
+      () => {
+        for (const entry of batch.values()) for (const done of entry.waiters) done();
+      },
+      (error: unknown) => {
+        for (const entry of batch.values()) for (const fail of entry.failures) fail(error);
+      },
+    );
+    this.flushing = work;
+    await work;
+    this.flushing = undefined;
+    if (this.pending.size > 0) void this.flush();
+  }
+
+  private async writeRuns(batch: ReadonlyMap<string, PendingRun>): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      for (const [runId, entry] of batch) {
+        let row: RunRow;
+        const columns: (keyof RunRow)[] = [];
+        if (entry.snapshot !== undefined) {
+          row = runRowOfSnapshot(JSON.parse(entry.snapshot) as RunSnapshot, entry.snapshot);
+          columns.push(
+            'status',
+            'createdAt',
+            'startedAt',
+            'finishedAt',
+            'snapshot',
+            'triggerType',
+            'triggeredBy',
+          );
+          if (entry.request !== undefined) {
+            row.request = entry.request;
+            columns.push('request');
+          }
+        } else {
+          row = runRowOfRequest(
+            runId,
+            JSON.parse(entry.request as string) as RunRequest,
+            entry.request as string,
+          );
+          columns.push('request');
+        }
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(RunEntity)
+          .values(row)
+          .orUpdate(columns.map(columnName), ['id'])
+          .execute();
+      }
+    });
+  }
+
+  /**
+   * Deletes finished runs that ended before `finishedBefore` (ms epoch), with their events.
+   * Returns the ids deleted (at most `limit`, oldest first), so callers can prune more state.
+   */
+  async pruneFinishedRuns(finishedBefore: number, limit = 1000): Promise<string[]> {
+    await this.flushed();
+    const rows = await this.db.manager
+      .createQueryBuilder(RunEntity, 'r')
+      .select(['r.id'])
+      .where('r.finished_at IS NOT NULL AND r.finished_at < :before', { before: finishedBefore })
+      .orderBy('r.finished_at', 'ASC')
+      .limit(limit)
+      .getMany();
+    const ids = rows.map((r) => r.id);
+    if (ids.length === 0) return [];
+    await this.db.transaction(async (manager) => {
+      await manager
+        .createQueryBuilder()
+        .delete()
+        .from(EventEntity)
+        .where('run_id IN (:...ids)', { ids })
+        .execute();
+      await manager
+        .createQueryBuilder()
+        .delete()
+        .from(RunEntity)
+        .where('id IN (:...ids)', { ids })
+        .execute();
+    });
+    return ids;
+  }
+}
+
+const COLUMN_NAMES: Readonly<Record<keyof RunRow, string>> = {
+  id: 'id',
+  workflowUri: 'workflow_uri',
+  organization: 'organization',
+  status: 'status',
+  triggerType: 'trigger_type',
+  triggeredBy: 'triggered_by',
+  createdAt: 'created_at',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+  snapshot: 'snapshot',
+  request: 'request',
+};
+
+function columnName(key: keyof RunRow): string {
+  return COLUMN_NAMES[key];
+}
