@@ -22,6 +22,10 @@ export interface CliIo {
   /** Directory relative file names resolve against. */
   readonly cwd: string;
   readFile(path: string): Promise<string>;
+  /** All of standard input as text (for values that must not appear on the command line). */
+  readStdin(): Promise<string>;
+  /** True when standard input is a terminal (the user types the value). */
+  readonly stdinIsTTY?: boolean;
   /** Registers a signal handler; returns its removal. */
   onSignal(signal: CliSignal, handler: () => void): () => void;
   /** Ends the process at once (second Ctrl-C). */
@@ -43,6 +47,12 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     readFile: (path) => readFile(path, 'utf8'),
+    stdinIsTTY: process.stdin.isTTY === true,
+    async readStdin() {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
     onSignal(signal, handler) {
       process.on(signal, handler);
       return () => {

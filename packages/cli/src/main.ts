@@ -64,7 +64,8 @@ function report(error: unknown, io: CliIo): number {
     io.stderr.write(`${where}: ${error.message}\nRun '${where} --help' for usage.\n`);
     return ExitCode.usage;
   }
-  if (error instanceof ContainerOpsError && error.kind === 'user') {
+  // User mistakes and operational failures (an unreachable server) say what to do: no stack.
+  if (error instanceof ContainerOpsError && error.kind !== 'unexpected') {
     io.stderr.write(`containerops: ${error.message}\n`);
     return ExitCode.failed;
   }

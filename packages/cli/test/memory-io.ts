@@ -20,6 +20,8 @@ export interface MemoryIoOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly tty?: boolean;
   readonly cwd?: string;
+  /** What `readStdin` returns (default: nothing). */
+  readonly stdin?: string;
 }
 
 export class MemoryIo implements CliIo {
@@ -29,6 +31,7 @@ export class MemoryIo implements CliIo {
   readonly cwd: string;
   readonly exits: number[] = [];
   private readonly files: Readonly<Record<string, string>>;
+  private readonly stdin: string;
   private readonly handlers = new Map<CliSignal, Set<() => void>>();
 
   constructor(options: MemoryIoOptions = {}) {
@@ -36,6 +39,11 @@ export class MemoryIo implements CliIo {
     this.env = options.env ?? {};
     this.cwd = options.cwd ?? '/w';
     this.files = options.files ?? {};
+    this.stdin = options.stdin ?? '';
+  }
+
+  readStdin(): Promise<string> {
+    return Promise.resolve(this.stdin);
   }
 
   readFile(path: string): Promise<string> {

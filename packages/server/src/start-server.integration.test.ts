@@ -155,6 +155,45 @@ describe('startServer on local + SQLite', () => {
     expect((await server.services.runs.counts(admin, 'default')).succeeded).toBe(1);
   });
 
+  it('starts a many-run feed without afterSeq live, not from the beginning of history', async () => {
+    const earlier = await server.services.runs.list(
+      admin,
+      { organization: 'default' },
+      { first: 1 },
+    );
+    const oldRunId = earlier.runs[0]?.snapshot.runId;
+    expect(oldRunId).toBeDefined(); // the previous test's run: its events are history now
+
+    const controller = new AbortController();
+    const seen: EngineEvent[] = [];
+    let subscribed!: () => void;
+    const ready = new Promise<void>((resolve) => (subscribed = resolve));
+    const feed = (async () => {
+      const events = server.services.live.events(
+        admin,
+        { organization: 'default' },
+        controller.signal,
+      );
+      const iterator = events[Symbol.asyncIterator]();
+      const first = iterator.next();
+      subscribed();
+      for (let next = await first; next.done !== true; next = await iterator.next()) {
+        seen.push(next.value);
+        if (next.value.scope === 'run' && ['succeeded', 'failed'].includes(next.value.status))
+          controller.abort();
+      }
+    })();
+    await ready;
+    // Give the feed time to read the current seq before the new run's first event is stored.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const run = await server.services.runs.trigger(admin, 'default/demo/hello', {
+      inputs: { CO_WHO: 'again' },
+    });
+    await feed;
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((e) => e.runId === run.snapshot.runId)).toBe(true);
+  });
+
   it('refuses callers without the role, with stable codes', async () => {
     await server.services.identity.setMember(admin, 'default', 'viewer1', 'viewer');
     const created = await server.services.identity.createToken(admin, 'v', { forUser: 'viewer1' });
@@ -172,6 +211,19 @@ describe('startServer on local + SQLite', () => {
     await expect(
       server.services.identity.removeMember(admin, 'default', 'admin'),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('refuses a site admin who names an organisation that does not exist', async () => {
+    await expect(server.services.secrets.set(admin, 'no-such-org', 'X', 'y')).rejects.toMatchObject(
+      { code: 'NOT_FOUND' },
+    );
+    await expect(
+      server.services.workflows.apply(
+        admin,
+        WORKFLOW.replace('default/demo/hello', 'no-such-org/demo/hello'),
+      ),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await server.services.secrets.list(admin, 'no-such-org')).toEqual([]);
   });
 
   it('resolves component references and reports unknown ones at their line', async () => {

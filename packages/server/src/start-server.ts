@@ -21,6 +21,7 @@ import { CALLBACK_PATH } from './http/callback-route.js';
 import type { GraphqlFactory } from './http/graphql-mount.js';
 import { HookRoutes } from './http/hook-routes.js';
 import { loadPlugins } from './plugins/load-plugins.js';
+import { pluginContext } from './plugins/plugin-context.js';
 import { createHttpServer } from './http/http-server.js';
 import type { HttpServerOptions } from './http/http-server.js';
 import { ServerMetrics } from './http/metrics.js';
@@ -35,6 +36,8 @@ import type { CreatedServices } from './services/create-services.js';
 import { EventBus } from './services/event-bus.js';
 import { TypeOrmRunStore } from './stores/typeorm-run-store.js';
 import { unfinishedOrganizations } from './stores/unfinished-organizations.js';
+import { DeliveryLog } from './triggers/delivery-log.js';
+import { TriggerHost } from './triggers/trigger-host.js';
 import { WorkspaceKeeper } from './workspaces/workspace-keeper.js';
 
 export interface StartServerOptions {
@@ -91,6 +94,7 @@ export async function startServer(
             plugins.logStore.reference.config,
             {
               kind: 'logStore',
+              context: pluginContext(plugins.logStore, config.dataDir, log),
             },
           );
     cleanups.push(() => logs.close());
@@ -98,12 +102,20 @@ export async function startServer(
       config.orchestrator,
       config.dataDir,
       config.orchestratorConfig,
-      plugins.orchestrator,
+      plugins.orchestrator === undefined
+        ? undefined
+        : {
+            plugin: plugins.orchestrator,
+            context: pluginContext(plugins.orchestrator, config.dataDir, log),
+          },
     );
     const hooks = new LazyLuaHooks();
     cleanups.push(() => hooks.close());
     const secrets = createSecretService(db, cipher);
-    const hookRoutes = new HookRoutes();
+    const hookRoutes = new HookRoutes({
+      deliveries: new DeliveryLog(db),
+      logError: (id, error) => log.error(`webhook failed (id ${id})`, error),
+    });
     const routes: HttpServerOptions = {
       ready: () => Promise.resolve({ ready: false, checks: { server: 'starting' } }),
       metrics,
@@ -146,7 +158,21 @@ export async function startServer(
       callbacks,
       secretsFor: (org) => secrets.providerFor(org),
     });
-    const services = createServices({ db, store, bus, logs, host, secrets, hooks, workspaces });
+    // The trigger host needs the services, and they tell it of workflow changes: a late binding.
+    const workflowListeners: (() => void)[] = [];
+    const services = createServices({
+      db,
+      store,
+      bus,
+      logs,
+      host,
+      secrets,
+      hooks,
+      workspaces,
+      onWorkflowsChanged: () => {
+        for (const listener of workflowListeners) listener();
+      },
+    });
     routes.callbacks = callbacks;
     routes.ready = () => services.health.ready();
     if (options.graphql !== undefined) {
@@ -165,6 +191,18 @@ export async function startServer(
     }
     const resumed = await host.recover(await unfinishedOrganizations(db));
     if (resumed.length > 0) log.info(`resumed ${resumed.length} unfinished run(s)`);
+    const triggerHost = new TriggerHost({
+      db,
+      hooks: hookRoutes,
+      workflows: services.workflows,
+      runs: services.runs,
+      secrets,
+      log,
+      contextFor: (plugin) => pluginContext(plugin, config.dataDir, log),
+    });
+    cleanups.push(() => triggerHost.stop());
+    workflowListeners.push(() => triggerHost.workflowsChanged());
+    await triggerHost.start(plugins.triggers);
 
     const retention = new RetentionJob({
       db,

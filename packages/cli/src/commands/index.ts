@@ -1,13 +1,17 @@
 /**
  * Every `containerops` subcommand, in help order. A new command is one file in this folder and
- * one entry here (`serve`, `workflow apply`, `logs`, `component build` come later).
+ * one entry here.
  */
 import type { Command } from './command.js';
 import { componentCommand } from './component-build.js';
+import { logsCommand } from './logs.js';
 import { runCommand } from './run.js';
+import { secretCommand } from './secret.js';
 import { serveCommand } from './serve.js';
+import { tokenCommand } from './token.js';
 import { validateCommand } from './validate.js';
 import { versionCommand } from './version.js';
+import { workflowCommand } from './workflow.js';
 
 export type { Command } from './command.js';
 
@@ -16,5 +20,9 @@ export const commands: readonly Command[] = [
   serveCommand,
   validateCommand,
   componentCommand,
+  workflowCommand,
+  logsCommand,
+  tokenCommand,
+  secretCommand,
   versionCommand,
 ];

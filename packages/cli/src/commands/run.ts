@@ -16,9 +16,12 @@ import { ExitCode, parseCommandArgs, parseKeyValues, UsageError } from '../usage
 import { loadWorkflowFile } from '../workflow-file.js';
 import type { Command } from './command.js';
 import { runSession } from './run-session.js';
+import { connect, connectionHelp, connectionOptions, SERVER_ENV } from '../api/connection.js';
+import { runRemote } from './remote-run.js';
 
 function helpText(registry: readonly OrchestratorEntry[]): string {
   return `Usage: containerops run FILE [options]
+       containerops run --server URL NAME [--input KEY=VALUE...] [--cancel-on-interrupt]
 
 Validates the workflow FILE, runs it and shows it live. Exits 0 when the run succeeds, 1 when
 it fails (or the file is invalid), 130 when interrupted. Ctrl-C cancels the run cleanly (jobs
@@ -43,6 +46,13 @@ Options:
       --plain              plain lines instead of the live tree (also when stdout is no
                            terminal, or NO_COLOR is set)
   -h, --help               show this help
+
+On a server: with --server (or $${SERVER_ENV} set and NAME not ending in .yaml/.yml),
+triggers a run of the stored workflow NAME (namespace/repository/name) and follows its status
+and logs live, with the same views. Exits with the run's result (0 or 1). Ctrl-C detaches and
+prints the run id (the run goes on) unless --cancel-on-interrupt; exit code 130.
+${connectionHelp}
+      --cancel-on-interrupt  Ctrl-C cancels the run on the server (twice: detach)
 
 Orchestrators:
 ${registry.map((e) => `  ${e.name.padEnd(8)} ${e.description}`).join('\n')}
@@ -72,6 +82,8 @@ export function createRunCommand(
         'callback-port': { type: 'string' },
         json: { type: 'boolean' },
         plain: { type: 'boolean' },
+        'cancel-on-interrupt': { type: 'boolean' },
+        ...connectionOptions,
       });
       if (values.help) {
         io.stdout.write(help);
@@ -86,6 +98,31 @@ export function createRunCommand(
       const file = positionals[0] as string;
       const inputs = parseKeyValues('run', 'input', values.input);
       const json = values.json ?? false;
+      if (isRemote(values.server, io, file)) {
+        const localOnly = LOCAL_ONLY.filter((option) => values[option] !== undefined);
+        if (localOnly.length > 0) {
+          throw new UsageError(
+            `--${localOnly.join(', --')}: only for local runs (without --server)`,
+            'run',
+          );
+        }
+        const client = connect('run', values, io);
+        try {
+          return await runRemote({
+            client,
+            workflow: file,
+            inputs,
+            renderer: chooseRenderer(io, { json, plain: values.plain ?? false }),
+            io,
+            cancelOnInterrupt: values['cancel-on-interrupt'] ?? false,
+          });
+        } finally {
+          await client.close();
+        }
+      }
+      if (values['cancel-on-interrupt'] !== undefined || values.token !== undefined) {
+        throw new UsageError('--cancel-on-interrupt and --token need --server', 'run');
+      }
       const callbackPort = parsePort(values['callback-port']);
 
       const loaded = await loadWorkflowFile(io, file);
@@ -152,6 +189,25 @@ export function createRunCommand(
 }
 
 export const runCommand: Command = createRunCommand();
+
+/** Options that mean nothing for a run on a server. */
+const LOCAL_ONLY = [
+  'orchestrator',
+  'keep-workspace',
+  'approve',
+  'callback-url',
+  'callback-port',
+] as const;
+
+/**
+ * A run goes to a server with `--server`, or with CONTAINEROPS_SERVER set when the argument is a
+ * workflow name rather than a file (`*.yaml`/`*.yml` files still run locally).
+ */
+function isRemote(server: string | undefined, io: CliIo, name: string): boolean {
+  if (server !== undefined) return true;
+  const fromEnv = io.env[SERVER_ENV];
+  return fromEnv !== undefined && fromEnv.trim() !== '' && !/\.ya?ml$/i.test(name);
+}
 
 /** `--callback-port`: a TCP port number, or undefined when not given. */
 function parsePort(text: string | undefined): number | undefined {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { createPluginInstance, ErrorCode, UserError } from '@containerops/sdk';
-import type { Orchestrator } from '@containerops/sdk';
+import type { Orchestrator, PluginContext } from '@containerops/sdk';
 import type { OrchestratorChoice } from '../config/server-config.js';
 import type { LoadedPlugin } from '../plugins/load-plugins.js';
 import { pingDocker } from './docker-probe.js';
@@ -27,13 +27,15 @@ export async function createOrchestrator(
   choice: OrchestratorChoice,
   dataDir: string,
   config?: Readonly<Record<string, unknown>>,
-  plugin?: LoadedPlugin,
+  configured?: { readonly plugin: LoadedPlugin; readonly context: PluginContext },
 ): Promise<Orchestrator> {
-  const name = plugin?.definition.name ?? (await chooseOrchestrator(choice));
+  const name = configured?.plugin.definition.name ?? (await chooseOrchestrator(choice));
   let orchestrator: Orchestrator;
-  if (plugin !== undefined) {
+  if (configured !== undefined) {
+    const { plugin, context } = configured;
     orchestrator = await createPluginInstance(plugin.definition, plugin.reference.config, {
       kind: 'orchestrator',
+      context,
     });
   } else if (name === 'docker') {
     const { dockerOrchestratorPlugin } = await import('@containerops/orchestrator-docker');

@@ -79,7 +79,6 @@ export async function createGraphqlApi(
     introspection: true,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
-    status400ForVariableCoercionErrors: true,
     plugins: [ApolloServerPluginLandingPageDisabled()],
     formatError: (formatted, error) =>
       toClientError(

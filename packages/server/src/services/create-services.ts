@@ -25,6 +25,8 @@ export interface ServiceDeps {
   readonly secrets: TypeOrmSecretService;
   readonly workspaces: WorkspaceKeeper;
   readonly hooks?: { readonly name: string };
+  /** Told after a workflow was applied or removed. */
+  readonly onWorkflowsChanged?: () => void;
 }
 
 /** The services plus the concrete classes start-up needs (bootstrap, readiness). */
@@ -43,7 +45,7 @@ export function createServices(deps: ServiceDeps): CreatedServices {
   const components = new TypeOrmComponentService(deps.db);
   const lookup = (ns: string, name: string, version: string | undefined) =>
     components.resolve(ns, name, version);
-  const workflows = new TypeOrmWorkflowService(deps.db, lookup);
+  const workflows = new TypeOrmWorkflowService(deps.db, lookup, deps.onWorkflowsChanged);
   const runs = new TypeOrmRunService({
     db: deps.db,
     store: deps.store,
@@ -55,6 +57,7 @@ export function createServices(deps: ServiceDeps): CreatedServices {
   });
   const live = new ServerLiveFeed({
     store: deps.store,
+    currentSeq: () => deps.store.currentSeq(),
     bus: deps.bus,
     logs: deps.logs,
     scopes: new RunScopes(deps.db, () => deps.store.flushed()),

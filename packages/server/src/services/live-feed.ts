@@ -19,6 +19,11 @@ const REPLAY_PAGE = 1000;
 
 export interface LiveFeedDeps {
   readonly store: RunStore;
+  /**
+   * The highest stored seq: an event feed over many runs given no `afterSeq` starts after it
+   * (live only) instead of replaying the whole history. Without it such a feed replays from 0.
+   */
+  readonly currentSeq?: () => Promise<number>;
   readonly bus: EventBus;
   readonly logs: LogStore;
   readonly scopes: RunScopes;
@@ -61,6 +66,10 @@ export class ServerLiveFeed implements LiveFeed {
       return filter.workflow === undefined || scope.workflow === filter.workflow;
     };
     try {
+      // Subscribed first, so nothing committed from here on can be missed. One run's feed
+      // replays from its start; a feed over many runs without a starting point is live only.
+      if (filter.afterSeq === undefined && filter.runId === undefined && this.deps.currentSeq)
+        last = await this.deps.currentSeq();
       for (;;) {
         if (signal.aborted) return;
         const page = await this.deps.store.readEvents({

@@ -8,6 +8,7 @@ import type { Database } from '../db/database.js';
 import { RunEntity } from '../db/entities.js';
 import type { RunRow } from '../db/entities.js';
 import type { RunFilter, RunRecord } from './contracts.js';
+import type { RunCountCache } from './run-count-cache.js';
 import { decodeRunCursor, encodeRunCursor } from './run-cursor.js';
 
 export const MAX_PAGE = 500;
@@ -38,11 +39,13 @@ function filtered(
   return qb;
 }
 
+/** `counts`: remembers totals between writes (SQLite only, see run-count-cache.ts). */
 export async function queryRuns(
   db: Database,
   filter: RunFilter,
   organizations: readonly string[] | undefined,
   page: { first: number; after?: string },
+  counts?: RunCountCache,
 ): Promise<RunQueryPage> {
   if (organizations !== undefined && organizations.length === 0)
     return { rows: [], hasNextPage: false, totalCount: 0 };
@@ -55,13 +58,14 @@ export async function queryRuns(
       cid: c.id,
     });
   }
+  const count = (): Promise<number> => filtered(db, filter, organizations).getCount();
   const [rows, totalCount] = await Promise.all([
     qb
       .orderBy('r.created_at', 'DESC')
       .addOrderBy('r.id', 'DESC')
       .limit(first + 1)
       .getMany(),
-    filtered(db, filter, organizations).getCount(),
+    counts === undefined ? count() : counts.get(countKey(filter, organizations), count),
   ]);
   const hasNextPage = rows.length > first;
   const pageRows = rows.slice(0, first);
@@ -72,6 +76,16 @@ export async function queryRuns(
     totalCount,
     ...(hasNextPage && last !== undefined ? { endCursor: encodeRunCursor(last) } : {}),
   };
+}
+
+function countKey(filter: RunFilter, organizations: readonly string[] | undefined): string {
+  return JSON.stringify([
+    organizations ?? null,
+    filter.organization ?? null,
+    filter.workflow ?? null,
+    filter.statuses ?? null,
+    filter.triggerType ?? null,
+  ]);
 }
 
 /** A run record from its row; `live` (the engine's in-memory snapshot) wins over the stored one. */

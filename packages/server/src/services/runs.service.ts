@@ -26,6 +26,7 @@ import type {
 import { ServerErrorCode } from './contracts.js';
 import { badInput, notFound } from './errors.js';
 import { debugWorkflowSource } from './debug-workflow.js';
+import { RunCountCache } from './run-count-cache.js';
 import { ALL_STATUSES, queryRuns, runRecordOf } from './run-query.js';
 import { validateWorkflowSource } from './workflow-validation.js';
 
@@ -43,7 +44,12 @@ export interface RunServiceDeps {
 }
 
 export class TypeOrmRunService implements RunService {
-  constructor(private readonly deps: RunServiceDeps) {}
+  /** Totals of the runs query between writes; SQLite only (one writing process). */
+  private readonly totals: RunCountCache | undefined;
+
+  constructor(private readonly deps: RunServiceDeps) {
+    this.totals = deps.db.sqlite ? new RunCountCache(() => deps.store.runsGeneration) : undefined;
+  }
 
   async trigger(
     p: Principal,
@@ -212,7 +218,13 @@ export class TypeOrmRunService implements RunService {
     if (filter.organization !== undefined && !hasRole(p, filter.organization, 'viewer')) {
       return { runs: [], hasNextPage: false, totalCount: 0 };
     }
-    const result = await queryRuns(this.deps.db, filter, viewableOrganizations(p), page);
+    const result = await queryRuns(
+      this.deps.db,
+      filter,
+      viewableOrganizations(p),
+      page,
+      this.totals,
+    );
     const runs: RunRecord[] = [];
     for (const row of result.rows) {
       const record = runRecordOf(row, this.deps.host.liveRun(row.organization, row.id));

@@ -11,6 +11,7 @@ import type { SecretCipher } from '../secrets/secret-cipher.js';
 import { requireRole } from './authz.js';
 import type { Principal, SecretRecord, SecretService } from './contracts.js';
 import { badInput } from './errors.js';
+import { requireExistingOrganization } from './organization-exists.js';
 
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Secrets above this size are refused (they travel in env variables). */
@@ -43,6 +44,12 @@ export class TypeOrmSecretService implements SecretService {
       throw badInput(`secret name "${name}" is not valid: use [A-Za-z_][A-Za-z0-9_]*`);
     if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES)
       throw badInput('a secret value may hold at most 64 KiB');
+    await requireExistingOrganization(
+      this.db.manager,
+      p,
+      organization,
+      'create it first (createOrganization)',
+    );
     const sealed = this.cipher.seal(value, aad(organization, name));
     return this.db.transaction(async (m) => {
       const now = Date.now();

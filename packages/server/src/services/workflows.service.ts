@@ -9,6 +9,7 @@ import type { Database } from '../db/database.js';
 import { WorkflowEntity, WorkflowVersionEntity } from '../db/entities.js';
 import type { WorkflowRow, WorkflowVersionRow } from '../db/entities.js';
 import { hasRole, requireRole, viewableOrganizations } from './authz.js';
+import { requireExistingOrganization } from './organization-exists.js';
 import type { ComponentLookup } from './component-references.js';
 import type {
   ApplyResult,
@@ -25,6 +26,8 @@ export class TypeOrmWorkflowService implements WorkflowService {
   constructor(
     private readonly db: Database,
     private readonly components: ComponentLookup,
+    /** Told after a workflow was applied (a new version) or removed (trigger subscriptions). */
+    private readonly onChanged: () => void = () => undefined,
   ) {}
 
   async validate(_p: Principal, yaml: string): Promise<ValidationResult> {
@@ -42,6 +45,23 @@ export class TypeOrmWorkflowService implements WorkflowService {
       return { ok: false, diagnostics: result.diagnostics, changed: false };
     const model = result.model;
     requireRole(p, model.namespace, 'member');
+    await requireExistingOrganization(
+      this.db.manager,
+      p,
+      model.namespace,
+      "a workflow's uri starts with the organisation that owns it",
+    );
+    const applied = await this.store(p, yaml, model, result.diagnostics);
+    if (applied.changed) this.onChanged(); // after the commit: listeners read the new version
+    return applied;
+  }
+
+  private store(
+    p: Principal,
+    yaml: string,
+    model: WorkflowDefinition,
+    diagnostics: ApplyResult['diagnostics'],
+  ): Promise<ApplyResult> {
     return this.db.transaction(async (m) => {
       const now = Date.now();
       let workflow = await m.findOneBy(WorkflowEntity, { uri: model.uri });
@@ -53,7 +73,7 @@ export class TypeOrmWorkflowService implements WorkflowService {
         if (latest !== null && latest.yaml === yaml) {
           return {
             ok: true,
-            diagnostics: result.diagnostics,
+            diagnostics,
             model: JSON.parse(latest.model) as WorkflowDefinition,
             workflow: workflowRecord(workflow),
             version: versionRecord(latest),
@@ -100,7 +120,7 @@ export class TypeOrmWorkflowService implements WorkflowService {
       await m.insert(WorkflowVersionEntity, version);
       return {
         ok: true,
-        diagnostics: result.diagnostics,
+        diagnostics,
         model: versioned,
         workflow: workflowRecord(workflow),
         version: versionRecord(version),
@@ -171,6 +191,7 @@ export class TypeOrmWorkflowService implements WorkflowService {
       await m.delete(WorkflowVersionEntity, { workflowId: row.id });
       await m.delete(WorkflowEntity, { id: row.id });
     });
+    this.onChanged();
     return true;
   }
 

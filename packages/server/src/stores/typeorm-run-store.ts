@@ -28,6 +28,7 @@ import type { Database } from '../db/database.js';
 import { EventEntity, RunEntity } from '../db/entities.js';
 import type { RunRow } from '../db/entities.js';
 import { runRowOfRequest, runRowOfSnapshot } from './run-rows.js';
+import { insertEventsSqlite, upsertRunSqlite } from './sqlite-run-writes.js';
 
 /** Rows per INSERT statement (SQLite allows 32,766 bound parameters; 4 per event). */
 const INSERT_CHUNK = 500;
@@ -46,12 +47,18 @@ export class TypeOrmRunStore implements RunStore {
   private pending = new Map<string, PendingRun>();
   private flushScheduled = false;
   private flushing: Promise<void> | undefined;
+  private runsWritten = 0;
 
   constructor(
     private readonly db: Database,
     /** Called with each batch once committed, in `seq` order (feeds the live event bus). */
     private readonly onAppended?: (events: readonly EngineEvent[]) => void,
   ) {}
+
+  /** Changes whenever this store wrote the `runs` table (caches of counts compare it). */
+  get runsGeneration(): number {
+    return this.runsWritten;
+  }
 
   appendEvents(events: readonly NewEngineEvent[]): Promise<readonly EngineEvent[]> {
     if (events.length === 0) return Promise.resolve([]);
@@ -75,7 +82,8 @@ export class TypeOrmRunStore implements RunStore {
             time: e.time,
             body: JSON.stringify(e),
           }));
-          await manager.createQueryBuilder().insert().into(EventEntity).values(rows).execute();
+          if (this.db.sqlite) await insertEventsSqlite(manager, rows);
+          else await manager.createQueryBuilder().insert().into(EventEntity).values(rows).execute();
         }
         this.nextSeq = first + events.length;
         return numbered;
@@ -86,6 +94,15 @@ export class TypeOrmRunStore implements RunStore {
       this.nextSeq = undefined; // re-read: another writer may have taken these numbers
       throw error;
     }
+  }
+
+  /**
+   * The highest seq stored so far (0 when none), once every append started before the call has
+   * settled. Live feeds without a starting point begin after it.
+   */
+  async currentSeq(): Promise<number> {
+    await this.appendTail;
+    return this.nextSeq === undefined ? this.maxSeq(this.db.manager) : this.nextSeq - 1;
   }
 
   private async maxSeq(manager: EntityManager): Promise<number> {
@@ -223,6 +240,10 @@ export class TypeOrmRunStore implements RunStore {
           );
           columns.push('request');
         }
+        if (this.db.sqlite) {
+          await upsertRunSqlite(manager, row, columns);
+          continue;
+        }
         await manager
           .createQueryBuilder()
           .insert()
@@ -232,6 +253,7 @@ export class TypeOrmRunStore implements RunStore {
           .execute();
       }
     });
+    this.runsWritten++;
   }
 
   /**
@@ -263,6 +285,7 @@ export class TypeOrmRunStore implements RunStore {
         .where('id IN (:...ids)', { ids })
         .execute();
     });
+    this.runsWritten++;
     return ids;
   }
 }

@@ -103,7 +103,13 @@ describe('re-run from the failed job (local orchestrator, SQLite)', () => {
   it('removes the workspace of a run as soon as it succeeded', async () => {
     const marker = newMarker();
     writeFileSync(marker, '');
+    const total = async (): Promise<number> =>
+      (await server.services.runs.list(admin, { workflow: 'default/demo/two-jobs' }, { first: 1 }))
+        .totalCount;
+    const before = await total();
     const done = await runToEnd(marker);
+    // The cached total of the runs query follows the new run.
+    expect(await total()).toBe(before + 1);
     expect(done.status).toBe('succeeded');
     expect(existsSync(join(dir, 'workspaces', 'runs', done.runId))).toBe(false);
     expect(

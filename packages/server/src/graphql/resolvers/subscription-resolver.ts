@@ -109,7 +109,7 @@ async function subscribeEvents({ args, context }: Data<EventsArgs>) {
 export class SubscriptionResolver {
   @Subscription(() => RunUpdateType, {
     description:
-      "Run updates for one run, a workflow's runs, or an organisation's: replays events with\nseq > afterSeq, then follows live.",
+      "Run updates for one run, a workflow's runs, or an organisation's: replays events with\nseq > afterSeq, then follows live. Without afterSeq: one run's updates from its start,\nseveral runs' live only.",
     subscribe: subscribeRunUpdates,
   })
   runUpdates(
@@ -138,7 +138,8 @@ export class SubscriptionResolver {
   }
 
   @Subscription(() => EventType, {
-    description: 'Every event the caller may view, replayed from afterSeq then live.',
+    description:
+      'Every event the caller may view, replayed from afterSeq then live (without afterSeq: live only).',
     subscribe: subscribeEvents,
   })
   events(

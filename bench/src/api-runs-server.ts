@@ -1,0 +1,63 @@
+/**
+ * The server of bench (d) (`api-runs.bench.ts`), in its own process so that the bench's 20
+ * clients do not share its event loop. Starts `startServer` on a temp data dir (SQLite state and
+ * log store) with the `local` orchestrator on a free loopback port and prints one line
+ * `READY {"url","token"}`. Each line `CPU` on stdin is answered with `CPU {"user","system",
+ * "elapsedMs","eventLoopDelay":{p50,p99,max}}` (microseconds / milliseconds since the previous
+ * `CPU` line) so the bench can report this process's share of a core. Shuts down (removing the
+ * data dir) when its stdin closes or on SIGTERM. Extra Node flags for profiling, e.g.
+ * `--cpu-prof`, come from the bench's `BENCH_SERVER_NODE_FLAGS`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { graphqlApiFactory, silentServerLogger, startServer } from '@containerops/server';
+
+const dir = mkdtempSync(join(tmpdir(), 'co-bench-api-runs-'));
+const server = await startServer(
+  { port: 0, host: '127.0.0.1', dataDir: dir, orchestrator: 'local', announce: () => undefined },
+  {
+    graphql: graphqlApiFactory({ logger: { error: () => undefined, warn: () => undefined } }),
+    logger: silentServerLogger,
+  },
+);
+
+let closing = false;
+async function shutdown(): Promise<void> {
+  if (closing) return;
+  closing = true;
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown());
+
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+let cpuSince = process.cpuUsage();
+let timeSince = performance.now();
+const lines = createInterface({ input: process.stdin });
+lines.on('line', (line) => {
+  if (line.trim() !== 'CPU') return;
+  const cpu = process.cpuUsage(cpuSince);
+  const now = performance.now();
+  const ms = (ns: number): number => Number((ns / 1e6).toFixed(2));
+  const report = {
+    ...cpu,
+    elapsedMs: Number((now - timeSince).toFixed(1)),
+    eventLoopDelay: {
+      p50: ms(delay.percentile(50)),
+      p99: ms(delay.percentile(99)),
+      max: ms(delay.max),
+    },
+  };
+  cpuSince = process.cpuUsage();
+  timeSince = now;
+  delay.reset();
+  process.stdout.write(`CPU ${JSON.stringify(report)}\n`);
+});
+lines.on('close', () => void shutdown());
+
+process.stdout.write(`READY ${JSON.stringify({ url: server.url, token: server.adminToken })}\n`);

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { lineWindow } from './row-pool.js';
+
+describe('lineWindow', () => {
+  it('covers the view plus the overscan, never more lines than the pool has rows', () => {
+    // 18 px lines, 70-row pool, 10 lines of overscan, scrolled to line 1000.
+    expect(lineWindow(18_000, 70, 200_000, 18, 10)).toEqual({ first: 990, last: 1060 });
+  });
+
+  it('stays inside the log at both ends', () => {
+    expect(lineWindow(0, 70, 200_000, 18, 10)).toEqual({ first: 0, last: 70 });
+    expect(lineWindow(18 * 200_000, 70, 200_000, 18, 10)).toEqual({
+      first: 199_930,
+      last: 200_000,
+    });
+    expect(lineWindow(500, 70, 5, 18, 10)).toEqual({ first: 0, last: 5 });
+  });
+});

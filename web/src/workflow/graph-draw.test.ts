@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { TreeStage } from './flow-tree.js';
+import { describeNode, edgesPath, neighbour, stepPath } from './graph-draw.js';
+import { layoutTree } from './graph-layout.js';
+
+const stages: TreeStage[] = [
+  {
+    id: 'build',
+    name: 'build',
+    type: 'normal',
+    parallel: true,
+    status: 'SUCCEEDED',
+    durationMs: 65_000,
+    actions: ['a', 'b'].map((a) => ({
+      id: `build.${a}`,
+      name: a,
+      path: `build.${a}`,
+      jobs: [
+        {
+          id: `build.${a}.j`,
+          name: 'j',
+          path: `build.${a}.j`,
+          outputs: [],
+          status: 'RUNNING',
+          durationMs: 1500,
+          attempt: 2,
+        },
+      ],
+    })),
+  },
+];
+
+describe('graph drawing', () => {
+  const layout = layoutTree(stages);
+
+  it('labels nodes with mode, live status, duration and retries', () => {
+    const [stage, , job] = layout.nodes;
+    expect(describeNode(stage!)).toMatchObject({ title: 'build', sub: '⇉ parallel · 1m 05s' });
+    expect(describeNode(job!)).toMatchObject({
+      kind: 'job',
+      sub: 'running · 2s · attempt 2',
+      status: 'RUNNING',
+    });
+  });
+
+  it('draws every run-order edge into one path', () => {
+    const d = edgesPath(layout);
+    expect(d.match(/M/g)).toHaveLength(layout.edges.length);
+    expect(stepPath({ x: 0, y: 10 }, { x: 100, y: 50 })).toBe('M0 10H50V50H100');
+  });
+
+  it('moves keyboard focus along the run order and between rows', () => {
+    expect(neighbour(layout, 'build', 'ArrowRight')).toBe('build.a');
+    expect(neighbour(layout, 'build.a', 'ArrowRight')).toBe('build.a.j');
+    expect(neighbour(layout, 'build.a.j', 'ArrowLeft')).toBe('build.a');
+    expect(neighbour(layout, 'build.a', 'ArrowDown')).toBe('build.b');
+    expect(neighbour(layout, 'build.b.j', 'ArrowUp')).toBe('build.a.j');
+    expect(neighbour(layout, 'build', 'ArrowUp')).toBeUndefined();
+    expect(neighbour(layout, 'build.b.j', 'ArrowRight')).toBeUndefined();
+  });
+});
