@@ -39,6 +39,9 @@ describe.skipIf(problem !== undefined)('dashboard on a phone (390 × 844)', () =
 
   beforeAll(async () => {
     server = await startWebServer();
+    await server.gql('mutation($n: String!) { createOrganization(name: $n) { name } }', {
+      n: uri.split('/')[0],
+    });
     browser = await launchBrowser(PHONE);
     page = await browser.newPage();
     page.setDefaultTimeout(WAIT);
