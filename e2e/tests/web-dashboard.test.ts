@@ -80,6 +80,9 @@ describe.skipIf(problem !== undefined)('dashboard in Chromium (real server, Dock
       await page.reload();
       await page.getByRole('heading', { name: 'Overview' }).waitFor();
       expect(await page.getByTestId('signed-in-user').textContent()).not.toBe('');
+      // The overview really loaded (counts and plugin health), not an error state.
+      await page.getByRole('heading', { name: 'Orchestrators and plugins' }).waitFor();
+      expect(await page.getByRole('alert').count()).toBe(0);
       await screenshot(page, 'web-overview');
     },
     TEST_TIMEOUT,
