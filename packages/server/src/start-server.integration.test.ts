@@ -151,6 +151,8 @@ describe('startServer on local + SQLite', () => {
       { first: 10 },
     );
     expect(page.totalCount).toBe(1);
+    // The page says where a live feed resumes: at least past every event of the runs it shows.
+    expect(page.lastSeq).toBeGreaterThanOrEqual(seqs.at(-1) ?? Infinity);
     expect(page.runs[0]?.snapshot.runId).toBe(run.snapshot.runId);
     expect((await server.services.runs.counts(admin, 'default')).succeeded).toBe(1);
   });

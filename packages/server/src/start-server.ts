@@ -174,7 +174,16 @@ export async function startServer(
       },
     });
     routes.callbacks = callbacks;
-    routes.ready = () => services.health.ready();
+    let lastNotReady = '';
+    routes.ready = async () => {
+      const { ready, checks, details } = await services.health.ready();
+      // The reasons go to the log (once per change, probes come every few seconds), not to
+      // the anonymous caller.
+      const why = JSON.stringify(details);
+      if (!ready && why !== lastNotReady) log.warn(`not ready: ${why}`);
+      lastNotReady = ready ? '' : why;
+      return { ready, checks };
+    };
     if (options.graphql !== undefined) {
       const graphql = await options.graphql(services);
       graphql.attachWebSocket?.(server);

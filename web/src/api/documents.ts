@@ -13,7 +13,7 @@ const EVENT = 'event { seq runId time scope path status reason }';
 export const ME = `query Me { me { id name siteAdmin memberships { organization user role } } }`;
 
 export const OVERVIEW = `query Overview {
-  recent: runs(first: 15) { nodes { ${RUN_SUMMARY} } totalCount }
+  recent: runs(first: 15) { nodes { ${RUN_SUMMARY} } totalCount lastSeq }
   active: runs(first: 50, filter: { statuses: [QUEUED, RUNNING, WAITING] }) { nodes { ${RUN_SUMMARY} } }
   runCounts { queued running waiting succeeded failed timedOut cancelled }
   plugins { kind name version healthy detail active }
@@ -35,7 +35,7 @@ export const WORKFLOW = `query Workflow($uri: String!) {
   workflow(uri: $uri) { id uri organization title updatedAt
     latestVersion { number yaml createdAt createdBy }
     versions { number createdAt createdBy } }
-  runs(filter: { workflow: $uri }, first: 30) { nodes { ${RUN_SUMMARY} } totalCount } }`;
+  runs(filter: { workflow: $uri }, first: 30) { nodes { ${RUN_SUMMARY} } totalCount lastSeq } }`;
 
 export const WORKFLOW_VERSION = `query Version($uri: String!, $number: Int!) {
   workflow(uri: $uri) { version(number: $number) { number yaml createdAt createdBy } } }`;

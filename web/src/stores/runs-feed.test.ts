@@ -58,4 +58,9 @@ describe('runs feed', () => {
     expect(applyUpdate(feed, update(run('r1', 'RUNNING', 5, '2026-01-01T00:00:01Z')))).toBe(false);
     expect(feed.runs.get('r1')?.status).toBe('SUCCEEDED');
   });
+
+  it("resumes from the runs query's lastSeq, even when no run is shown", () => {
+    expect(createFeed([], 12_345).lastSeq).toBe(12_345);
+    expect(createFeed([run('r1', 'SUCCEEDED', 9, '2026-01-01T00:00:01Z')], 40).lastSeq).toBe(40);
+  });
 });

@@ -14,9 +14,13 @@ export interface RunsFeed {
   lastSeq: number;
 }
 
-export function createFeed(initial: readonly RunSummary[]): RunsFeed {
+/**
+ * `since` is the runs query's own `lastSeq` (the highest event seq when the page was read): a
+ * subscription resumed from it misses no change. Without it, the newest run's seq is the guess.
+ */
+export function createFeed(initial: readonly RunSummary[], since?: number): RunsFeed {
   const runs = new Map(initial.map((r) => [r.id, r]));
-  const lastSeq = initial.reduce((max, r) => Math.max(max, r.lastSeq), 0);
+  const lastSeq = since ?? initial.reduce((max, r) => Math.max(max, r.lastSeq), 0);
   return { runs, lastSeq };
 }
 

@@ -10,10 +10,24 @@ export interface GraphqlContext {
   readonly principal: Principal | undefined;
   /** Lives for one HTTP operation or one subscription event. */
   readonly cache: RequestCache;
+  /**
+   * WebSocket only: aborts (reason: a FORBIDDEN UserError) when the connection's principal lost
+   * rights after the subscription started; subscriptions end on it (abortable-feed.ts).
+   */
+  readonly revoked?: AbortSignal;
 }
 
-export function createContext(services: ServerServices, principal: Principal | undefined) {
-  return { services, principal, cache: new RequestCache() } satisfies GraphqlContext;
+export function createContext(
+  services: ServerServices,
+  principal: Principal | undefined,
+  revoked?: AbortSignal,
+) {
+  return {
+    services,
+    principal,
+    cache: new RequestCache(),
+    ...(revoked === undefined ? {} : { revoked }),
+  } satisfies GraphqlContext;
 }
 
 /**

@@ -60,17 +60,17 @@ export class HookRoutes {
         runIds,
         ...(error === undefined ? {} : { error }),
       });
+    const handler = this.handlers.get(plugin);
+    if (handler === undefined) {
+      // Not recorded: anyone can send these, and each record would be a row for free.
+      const message = `no trigger plugin "${plugin}" handles webhooks here`;
+      sendJson(res, 404, { code: 'NOT_FOUND', message });
+      return;
+    }
     if (body === undefined) {
       const message = `the body is larger than ${MAX_HOOK_BODY_BYTES} bytes`;
       await record(413, [], message);
       sendJson(res, 413, { code: 'PAYLOAD_TOO_LARGE', message });
-      return;
-    }
-    const handler = this.handlers.get(plugin);
-    if (handler === undefined) {
-      const message = `no trigger plugin "${plugin}" handles webhooks here`;
-      await record(404, [], message);
-      sendJson(res, 404, { code: 'NOT_FOUND', message });
       return;
     }
     const url = new URL(req.url ?? '/', 'http://hooks.invalid');

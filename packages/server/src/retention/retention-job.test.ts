@@ -137,6 +137,43 @@ describe('RetentionJob', () => {
     expect(result.workspaces).toBe(2);
   });
 
+  it('deletes log lines before the run rows: a failing log store leaves the rows for the next pass', async () => {
+    await addRun('crash', { created: NOW - 3 * DAY, finished: NOW - 3 * DAY });
+    const deleteRun = logs.deleteRun.bind(logs);
+    logs.deleteRun = () => Promise.reject(new Error('log store down'));
+    await expect(job(DAY).runOnce(NOW)).rejects.toThrow('log store down');
+    expect(await counts('crash')).toMatchObject({ run: true, lines: 5 });
+    logs.deleteRun = deleteRun;
+    expect(await job(DAY).runOnce(NOW)).toMatchObject({ runs: 1, logLines: 5 });
+    expect(await counts('crash')).toMatchObject({ run: false, lines: 0 });
+  });
+
+  it('always expires trigger deliveries (14 days by default), even when runs are kept', async () => {
+    await db.manager.insert(TriggerDeliveryEntity, [
+      delivery('d-15d', NOW - 15 * DAY),
+      delivery('d-1d', NOW - DAY),
+    ]);
+    expect(await job(undefined).runOnce(NOW)).toMatchObject({ deliveries: 1 });
+    expect((await db.manager.find(TriggerDeliveryEntity)).map((d) => d.id)).toEqual(['d-1d']);
+  });
+
+  it('keeps only the newest maxDeliveries delivery records', async () => {
+    await db.manager.insert(
+      TriggerDeliveryEntity,
+      Array.from({ length: 5 }, (_, i) => delivery(`d${i}`, NOW - (i + 1) * 60_000)),
+    );
+    const capped = new RetentionJob({
+      db,
+      store,
+      logs,
+      config: { intervalMs: 60_000, workspacesMs: DAY, maxDeliveries: 2 },
+      log: silentServerLogger,
+    });
+    expect(await capped.runOnce(NOW)).toMatchObject({ deliveries: 3 });
+    const left = (await db.manager.find(TriggerDeliveryEntity)).map((d) => d.id).sort();
+    expect(left).toEqual(['d0', 'd1']);
+  });
+
   it('gives the freed pages of both SQLite files back: the files shrink after a prune', async () => {
     for (let i = 0; i < 300; i++) {
       await addRun(

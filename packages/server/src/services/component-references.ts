@@ -3,16 +3,42 @@
  * the job gets the component's image, its default resources and timeout where the job sets
  * none, and its input defaults; an unknown component or a missing required input is an error
  * diagnostic at the job's `component` value.
+ *
+ * Lookups are always made as one caller (`ComponentLookupFor`): a component the caller may not
+ * view is reported exactly like an unknown one, so a reference never reveals that it exists.
  */
-import { applyComponentInputs, DiagnosticCode } from '@containerops/core';
+import { applyComponentInputs, DiagnosticCode, LIBRARY_NAMESPACE } from '@containerops/core';
 import type { Diagnostic, JobDefinition, SourceMap, WorkflowDefinition } from '@containerops/core';
-import type { ComponentVersionRecord } from './contracts.js';
+import type { ComponentVersionRecord, Principal } from './contracts.js';
 
+/** A version as one caller sees it: undefined when unknown OR not viewable by that caller. */
 export type ComponentLookup = (
   namespace: string,
   name: string,
   version: string | undefined,
 ) => Promise<ComponentVersionRecord | undefined>;
+
+/** The lookup of one caller (wired to `ComponentService.version`, which checks view rights). */
+export type ComponentLookupFor = (p: Principal) => ComponentLookup;
+
+export interface ReferenceRules {
+  /**
+   * Namespaces a stored or run workflow may take components from, given the workflow's own
+   * organisation; absent: any namespace the lookup can see (validation only).
+   */
+  readonly usableNamespaces?: (workflowNamespace: string) => readonly string[];
+}
+
+/**
+ * What `apply` and debug runs allow: `library`, the workflow's organisation and the caller's own
+ * user namespace. A component of another organisation the caller merely views would otherwise be
+ * baked into a workflow (image, input defaults) that the other organisation's members never see.
+ */
+export function runnableNamespaces(p: Principal): ReferenceRules {
+  return {
+    usableNamespaces: (workflowNamespace) => [LIBRARY_NAMESPACE, workflowNamespace, p.userName],
+  };
+}
 
 export interface ResolvedComponents {
   readonly workflow: WorkflowDefinition;
@@ -36,8 +62,10 @@ export async function resolveComponentReferences(
   workflow: WorkflowDefinition,
   sourceMap: SourceMap,
   lookup: ComponentLookup,
+  rules: ReferenceRules = {},
 ): Promise<ResolvedComponents> {
   const diagnostics: Diagnostic[] = [];
+  const usable = rules.usableNamespaces?.(workflow.namespace);
   const stages = [];
   for (const [s, stage] of workflow.stages.entries()) {
     const actions = [];
@@ -62,6 +90,15 @@ export async function resolveComponentReferences(
           });
         };
         const ref = parseComponentRef(job.component);
+        // Checked before the lookup, from the reference alone: the answer reveals nothing stored.
+        if (ref !== undefined && usable !== undefined && !usable.includes(ref.namespace)) {
+          report(
+            `component "${job.component}" cannot be used here: a workflow of "${workflow.namespace}" ` +
+              `takes components from ${usable.map((n) => `"${n}"`).join(', ')} only`,
+          );
+          jobs.push(job);
+          continue;
+        }
         const found =
           ref === undefined ? undefined : await lookup(ref.namespace, ref.name, ref.version);
         if (ref === undefined || found === undefined) {

@@ -85,21 +85,6 @@ export class TypeOrmComponentService implements ComponentService {
     return pickVersion(all, version);
   }
 
-  /** A version for workflow resolution and debug runs, without a principal check (the caller checked). */
-  async resolve(
-    namespace: string,
-    name: string,
-    version?: string,
-  ): Promise<ComponentVersionRecord | undefined> {
-    const row = await this.db.manager.findOneBy(ComponentEntity, { namespace, name });
-    if (row === null) return undefined;
-    const versions = await this.db.manager.findBy(ComponentVersionEntity, { componentId: row.id });
-    const all = versions
-      .sort((a, b) => compareSemver(b.version, a.version))
-      .map((v) => versionRecord(row, v));
-    return pickVersion(all, version);
-  }
-
   async publish(p: Principal, yaml: string, readme?: string): Promise<ComponentVersionRecord> {
     const parsed = parseComponentDefinition(yaml, { fileName: 'component.yaml' });
     const definition = parsed.component;

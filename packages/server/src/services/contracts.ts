@@ -31,6 +31,8 @@ export const ServerErrorCode = {
   conflict: 'CONFLICT',
   queryTooDeep: 'QUERY_TOO_DEEP',
   queryTooComplex: 'QUERY_TOO_COMPLEX',
+  /** One WebSocket connection holds the most subscriptions it may (graphql/transport/websocket.ts). */
+  tooManySubscriptions: 'TOO_MANY_SUBSCRIPTIONS',
   internal: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ServerErrorCode = (typeof ServerErrorCode)[keyof typeof ServerErrorCode];
@@ -114,6 +116,13 @@ export interface IdentityService {
   ): Promise<CreatedToken>;
   listTokens(p: Principal): Promise<TokenRecord[]>;
   deleteToken(p: Principal, id: string): Promise<boolean>;
+  /**
+   * Calls `listener` after a write that may shrink someone's rights (setMember, removeMember,
+   * deleteToken) committed in this process; returns the unsubscribe function. Long-lived
+   * sessions (WebSocket) re-authenticate on it; they also re-check periodically, because other
+   * replicas' writes are not seen here. Optional: without it, only the periodic re-check runs.
+   */
+  onIdentityChanged?(listener: () => void): () => void;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -200,6 +209,12 @@ export interface RunPage {
   readonly endCursor?: string;
   readonly hasNextPage: boolean;
   readonly totalCount: number;
+  /**
+   * The highest stored event seq, read before the page: a client that shows the page and then
+   * subscribes with `afterSeq: lastSeq` misses no change (it may see some twice; runs carry their
+   * own `lastSeq` to tell).
+   */
+  readonly lastSeq: number;
 }
 
 export type RunCounts = Readonly<Record<RunStatus, number>>;

@@ -5,6 +5,7 @@ import type { EngineHost } from '../engine-host/engine-host.js';
 import type { SecretCipher } from '../secrets/secret-cipher.js';
 import type { TypeOrmRunStore } from '../stores/typeorm-run-store.js';
 import type { WorkspaceKeeper } from '../workspaces/workspace-keeper.js';
+import type { ComponentLookupFor } from './component-references.js';
 import { TypeOrmComponentService } from './components.service.js';
 import type { ServerServices } from './contracts.js';
 import type { EventBus } from './event-bus.js';
@@ -43,8 +44,9 @@ export function createSecretService(db: Database, cipher: SecretCipher): TypeOrm
 export function createServices(deps: ServiceDeps): CreatedServices {
   const identity = new TypeOrmIdentityService(deps.db);
   const components = new TypeOrmComponentService(deps.db);
-  const lookup = (ns: string, name: string, version: string | undefined) =>
-    components.resolve(ns, name, version);
+  // Every reference is resolved as its caller: no path reads a component the caller cannot view.
+  const lookup: ComponentLookupFor = (p) => (ns, name, version) =>
+    components.version(p, ns, name, version);
   const workflows = new TypeOrmWorkflowService(deps.db, lookup, deps.onWorkflowsChanged);
   const runs = new TypeOrmRunService({
     db: deps.db,

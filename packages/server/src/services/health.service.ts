@@ -24,17 +24,28 @@ export class ServerHealthService implements HealthService {
     return out;
   }
 
-  /** Database, log store and orchestrator all answer. */
-  async ready(): Promise<{ ready: boolean; checks: Record<string, string> }> {
-    const checks: Record<string, string> = {};
+  /**
+   * Database, log store and orchestrator all answer. `checks` (for anonymous `/readyz` callers)
+   * says only `ok` or `error`; `details` holds the failures' messages, for the server log only:
+   * they can name hosts, users and paths.
+   */
+  async ready(): Promise<{
+    ready: boolean;
+    checks: Record<string, 'ok' | 'error'>;
+    details: Record<string, string>;
+  }> {
+    const details: Record<string, string> = {};
     await this.deps.db.manager.query('SELECT 1').then(
-      () => (checks['database'] = 'ok'),
-      (e: unknown) => (checks['database'] = (e as Error).message),
+      () => undefined,
+      (e: unknown) => (details['database'] = (e as Error).message),
     );
     const [orchestrator, logStore] = await Promise.all([this.orchestrator(), this.logStore()]);
-    checks['orchestrator'] = orchestrator.healthy ? 'ok' : (orchestrator.detail ?? 'unavailable');
-    checks['logStore'] = logStore.healthy ? 'ok' : (logStore.detail ?? 'unavailable');
-    return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
+    if (!orchestrator.healthy) details['orchestrator'] = orchestrator.detail ?? 'unavailable';
+    if (!logStore.healthy) details['logStore'] = logStore.detail ?? 'unavailable';
+    const checks: Record<string, 'ok' | 'error'> = {};
+    for (const name of ['database', 'orchestrator', 'logStore'])
+      checks[name] = details[name] === undefined ? 'ok' : 'error';
+    return { ready: Object.keys(details).length === 0, checks, details };
   }
 
   private async orchestrator(): Promise<PluginHealth> {

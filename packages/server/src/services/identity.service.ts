@@ -40,7 +40,19 @@ export const BOOTSTRAP_USER = 'admin';
 export const BOOTSTRAP_ORGANIZATION = 'default';
 
 export class TypeOrmIdentityService implements IdentityService {
+  private readonly identityListeners = new Set<() => void>();
+
   constructor(private readonly db: Database) {}
+
+  onIdentityChanged(listener: () => void): () => void {
+    this.identityListeners.add(listener);
+    return () => this.identityListeners.delete(listener);
+  }
+
+  /** After the commit: listeners re-read identities and must see the change. */
+  private identityChanged(): void {
+    for (const listener of this.identityListeners) listener();
+  }
 
   /**
    * Creates the first admin, organisation and token on the very first start. Returns the token
@@ -142,6 +154,11 @@ export class TypeOrmIdentityService implements IdentityService {
       if ((await m.findOneBy(OrganizationEntity, { name })) !== null) {
         throw conflict(`organisation "${name}" already exists`);
       }
+      // Users and organisations share one component namespace (components.service.ts): the
+      // user would otherwise publish into the organisation's namespace, or the reverse.
+      if ((await m.findOneBy(UserEntity, { name })) !== null) {
+        throw conflict(`"${name}" is a user name; organisations and users need different names`);
+      }
       const row = { id: newId(), name, createdAt: Date.now() };
       await m.insert(OrganizationEntity, row);
       return row;
@@ -172,11 +189,16 @@ export class TypeOrmIdentityService implements IdentityService {
     if (!ROLES.includes(role))
       throw badInput(`unknown role "${String(role)}"; use admin, member or viewer`);
     checkName('user name', user);
-    return this.db.transaction(async (m) => {
+    const membership = await this.db.transaction(async (m) => {
       const org = await m.findOneBy(OrganizationEntity, { name: organization });
       if (org === null) throw notFound(`no organisation "${organization}"`);
       let row = await m.findOneBy(UserEntity, { name: user });
       if (row === null) {
+        if ((await m.findOneBy(OrganizationEntity, { name: user })) !== null) {
+          throw conflict(
+            `"${user}" is an organisation name; users and organisations need different names`,
+          );
+        }
         row = { id: newId(), name: user, siteAdmin: false, createdAt: Date.now() };
         await m.insert(UserEntity, row);
       }
@@ -185,11 +207,13 @@ export class TypeOrmIdentityService implements IdentityService {
       await m.save(MemberEntity, { organizationId: org.id, userId: row.id, role });
       return { organization, user, role };
     });
+    this.identityChanged(); // a lowered role must reach open sessions
+    return membership;
   }
 
   async removeMember(p: Principal, organization: string, user: string): Promise<boolean> {
     requireRole(p, organization, 'admin');
-    return this.db.transaction(async (m) => {
+    const removed = await this.db.transaction(async (m) => {
       const org = await m.findOneBy(OrganizationEntity, { name: organization });
       if (org === null) throw notFound(`no organisation "${organization}"`);
       const row = await m.findOneBy(UserEntity, { name: user });
@@ -200,6 +224,8 @@ export class TypeOrmIdentityService implements IdentityService {
       await m.delete(MemberEntity, { organizationId: org.id, userId: row.id });
       return true;
     });
+    if (removed) this.identityChanged();
+    return removed;
   }
 
   private async keepAnAdmin(m: EntityManager, organizationId: string): Promise<void> {
@@ -258,6 +284,7 @@ export class TypeOrmIdentityService implements IdentityService {
     if (row === null) return false;
     if (row.userId !== p.userId && !p.siteAdmin) return false; // do not reveal others' token ids
     await this.db.manager.delete(ApiTokenEntity, { id });
+    this.identityChanged();
     return true;
   }
 

@@ -11,11 +11,16 @@ import type { LogStore } from '@containerops/sdk';
 import { BatchQueue } from './async-queue.js';
 import { hasRole, requireRole } from './authz.js';
 import type { LiveFeed, Principal, RunService } from './contracts.js';
-import { notFound } from './errors.js';
+import { badInput, notFound } from './errors.js';
 import type { EventBus } from './event-bus.js';
 import type { RunScopes } from './run-scopes.js';
 
 const REPLAY_PAGE = 1000;
+/**
+ * How far behind the current seq a feed over many runs may start: further back it would read
+ * (and filter) the whole events table of every organisation for one client.
+ */
+export const MAX_MULTI_RUN_REPLAY = 10_000;
 
 export interface LiveFeedDeps {
   readonly store: RunStore;
@@ -68,8 +73,16 @@ export class ServerLiveFeed implements LiveFeed {
     try {
       // Subscribed first, so nothing committed from here on can be missed. One run's feed
       // replays from its start; a feed over many runs without a starting point is live only.
-      if (filter.afterSeq === undefined && filter.runId === undefined && this.deps.currentSeq)
-        last = await this.deps.currentSeq();
+      if (filter.runId === undefined && this.deps.currentSeq) {
+        const current = await this.deps.currentSeq();
+        if (filter.afterSeq === undefined) last = current;
+        else if (current - filter.afterSeq > MAX_MULTI_RUN_REPLAY) {
+          throw badInput(
+            `afterSeq ${filter.afterSeq} is more than ${MAX_MULTI_RUN_REPLAY} events behind ` +
+              `(now ${current}): query the runs again, then subscribe from a recent seq (or without afterSeq: live only)`,
+          );
+        }
+      }
       for (;;) {
         if (signal.aborted) return;
         const page = await this.deps.store.readEvents({

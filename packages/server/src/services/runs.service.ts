@@ -13,7 +13,8 @@ import type { EngineHost } from '../engine-host/engine-host.js';
 import type { TypeOrmRunStore } from '../stores/typeorm-run-store.js';
 import type { WorkspaceKeeper } from '../workspaces/workspace-keeper.js';
 import { hasRole, requireRole, viewableOrganizations } from './authz.js';
-import type { ComponentLookup } from './component-references.js';
+import { runnableNamespaces } from './component-references.js';
+import type { ComponentLookupFor } from './component-references.js';
 import type {
   Principal,
   RunCounts,
@@ -38,7 +39,8 @@ export interface RunServiceDeps {
   readonly host: EngineHost;
   readonly logs: LogStore;
   readonly workflows: WorkflowService;
-  readonly components: ComponentLookup;
+  /** Component lookups as the calling principal (view rights checked). */
+  readonly components: ComponentLookupFor;
   /** Keeps failed runs' workspaces for a re-run from the failed job (every run keeps its own). */
   readonly workspaces: WorkspaceKeeper;
 }
@@ -87,7 +89,11 @@ export class TypeOrmRunService implements RunService {
       options.version,
       options.inputs ?? {},
     );
-    const checked = await validateWorkflowSource(yaml, this.deps.components);
+    const checked = await validateWorkflowSource(
+      yaml,
+      this.deps.components(p),
+      runnableNamespaces(p),
+    );
     if (checked.model === undefined) {
       const first = checked.diagnostics.find((d) => d.severity === 'error');
       throw badInput(first?.message ?? `cannot run component ${component}`);
@@ -215,8 +221,12 @@ export class TypeOrmRunService implements RunService {
     filter: RunFilter,
     page: { first: number; after?: string },
   ): Promise<RunPage> {
+    // Read before the rows (and after pending snapshots are written): every change the page
+    // may not show yet has a larger seq, so a feed resumed from here replays it.
+    const lastSeq = await this.deps.store.currentSeq();
+    await this.deps.store.flushed();
     if (filter.organization !== undefined && !hasRole(p, filter.organization, 'viewer')) {
-      return { runs: [], hasNextPage: false, totalCount: 0 };
+      return { runs: [], hasNextPage: false, totalCount: 0, lastSeq };
     }
     const result = await queryRuns(
       this.deps.db,
@@ -234,6 +244,7 @@ export class TypeOrmRunService implements RunService {
       runs,
       hasNextPage: result.hasNextPage,
       totalCount: result.totalCount,
+      lastSeq,
       ...(result.endCursor === undefined ? {} : { endCursor: result.endCursor }),
     };
   }

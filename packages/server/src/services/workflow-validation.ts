@@ -6,7 +6,7 @@
 import { hasErrors, parseWorkflow, sortDiagnostics } from '@containerops/core';
 import type { Diagnostic, ScriptChecker, WorkflowDefinition } from '@containerops/core';
 import { resolveComponentReferences } from './component-references.js';
-import type { ComponentLookup } from './component-references.js';
+import type { ComponentLookup, ReferenceRules } from './component-references.js';
 
 const HOOK_FIELD = /^[\s-]*(?:pre|post)\s*:/m;
 
@@ -39,6 +39,7 @@ async function luaChecker(source: string): Promise<ScriptChecker | undefined> {
 export async function validateWorkflowSource(
   yaml: string,
   lookup: ComponentLookup,
+  rules: ReferenceRules = {},
 ): Promise<WorkflowValidation> {
   const checker = await luaChecker(yaml);
   const parsed = parseWorkflow(yaml, {
@@ -46,7 +47,12 @@ export async function validateWorkflowSource(
     ...(checker === undefined ? {} : { scriptChecker: checker }),
   });
   if (parsed.workflow === undefined) return { ok: false, diagnostics: parsed.diagnostics };
-  const resolved = await resolveComponentReferences(parsed.workflow, parsed.sourceMap, lookup);
+  const resolved = await resolveComponentReferences(
+    parsed.workflow,
+    parsed.sourceMap,
+    lookup,
+    rules,
+  );
   const diagnostics = sortDiagnostics([...parsed.diagnostics, ...resolved.diagnostics]);
   if (hasErrors(diagnostics)) return { ok: false, diagnostics };
   return { ok: true, diagnostics, model: resolved.workflow };

@@ -10,7 +10,8 @@ import { WorkflowEntity, WorkflowVersionEntity } from '../db/entities.js';
 import type { WorkflowRow, WorkflowVersionRow } from '../db/entities.js';
 import { hasRole, requireRole, viewableOrganizations } from './authz.js';
 import { requireExistingOrganization } from './organization-exists.js';
-import type { ComponentLookup } from './component-references.js';
+import { runnableNamespaces } from './component-references.js';
+import type { ComponentLookupFor } from './component-references.js';
 import type {
   ApplyResult,
   Principal,
@@ -25,13 +26,14 @@ import { validateWorkflowSource } from './workflow-validation.js';
 export class TypeOrmWorkflowService implements WorkflowService {
   constructor(
     private readonly db: Database,
-    private readonly components: ComponentLookup,
+    /** Component lookups as the calling principal (view rights checked). */
+    private readonly components: ComponentLookupFor,
     /** Told after a workflow was applied (a new version) or removed (trigger subscriptions). */
     private readonly onChanged: () => void = () => undefined,
   ) {}
 
-  async validate(_p: Principal, yaml: string): Promise<ValidationResult> {
-    const result = await validateWorkflowSource(yaml, this.components);
+  async validate(p: Principal, yaml: string): Promise<ValidationResult> {
+    const result = await validateWorkflowSource(yaml, this.components(p));
     return {
       ok: result.ok,
       diagnostics: result.diagnostics,
@@ -40,7 +42,7 @@ export class TypeOrmWorkflowService implements WorkflowService {
   }
 
   async apply(p: Principal, yaml: string): Promise<ApplyResult> {
-    const result = await validateWorkflowSource(yaml, this.components);
+    const result = await validateWorkflowSource(yaml, this.components(p), runnableNamespaces(p));
     if (result.model === undefined)
       return { ok: false, diagnostics: result.diagnostics, changed: false };
     const model = result.model;

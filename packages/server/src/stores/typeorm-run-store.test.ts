@@ -126,11 +126,36 @@ for (const dialect of dialects) {
       const old = { ...snapshot('old', 'succeeded', 10), finishedAt: 20 };
       await store.saveRun(old);
       await store.appendEvents([event('old', 'succeeded')]);
+      await store.appendEvents([event('r1', 'running')]); // 'old' does not hold the highest seq
       const ids = await store.pruneFinishedRuns(Date.now() - 60_000);
       expect(ids).toEqual(['old']);
       expect(await store.getRun('old')).toBeUndefined();
       expect(await store.readEvents({ runId: 'old' })).toEqual([]);
       expect(await store.getRun('r1')).toBeDefined();
     });
+
+    it.skipIf(!available)(
+      'never reuses a seq: pruning every run, then a restart, numbers above the old events',
+      async () => {
+        await store.saveRun({ ...snapshot('gone', 'succeeded', 10), finishedAt: 20 });
+        const old = await store.appendEvents([
+          event('gone', 'running'),
+          event('gone', 'succeeded'),
+        ]);
+        const highest = old[1]!.seq;
+        // Everything finished is pruned, including runs of earlier tests: the table ends idle.
+        for (const run of await store.listUnfinishedRuns()) {
+          await store.saveRun({ ...run, status: 'succeeded', finishedAt: 30 });
+        }
+        await store.pruneFinishedRuns(Date.now() + 60_000);
+        expect(await store.getRun('gone')).toBeUndefined();
+        // Only the highest event row stays, as the numbering's high-water mark.
+        expect((await store.readEvents({ runId: 'gone' })).map((e) => e.seq)).toEqual([highest]);
+        const restarted = new TypeOrmRunStore(test.db);
+        const [next] = await restarted.appendEvents([event('fresh', 'running')]);
+        expect(next!.seq).toBeGreaterThan(highest);
+        store = restarted;
+      },
+    );
   });
 }

@@ -260,7 +260,8 @@ export class TypeOrmRunStore implements RunStore {
    * Deletes finished runs that ended before `finishedBefore` (ms epoch), with their events.
    * Returns the ids deleted (at most `limit`, oldest first), so callers can prune more state.
    */
-  async pruneFinishedRuns(finishedBefore: number, limit = 1000): Promise<string[]> {
+  /** Ids of finished runs that ended before `finishedBefore`, oldest first (retention). */
+  async finishedRunsBefore(finishedBefore: number, limit = 1000): Promise<string[]> {
     await this.flushed();
     const rows = await this.db.manager
       .createQueryBuilder(RunEntity, 'r')
@@ -269,14 +270,25 @@ export class TypeOrmRunStore implements RunStore {
       .orderBy('r.finished_at', 'ASC')
       .limit(limit)
       .getMany();
-    const ids = rows.map((r) => r.id);
-    if (ids.length === 0) return [];
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Deletes these runs' rows and events in one transaction, except the highest stored event:
+   * seqs are numbered from MAX(seq) after a restart, and a client resuming with `afterSeq` must
+   * never see a number again (it would skip the new events). The one kept row belongs to no run,
+   * so no feed shows it.
+   */
+  async deleteRuns(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
     await this.db.transaction(async (manager) => {
+      const highest = await this.maxSeq(manager);
       await manager
         .createQueryBuilder()
         .delete()
         .from(EventEntity)
         .where('run_id IN (:...ids)', { ids })
+        .andWhere('seq < :highest', { highest })
         .execute();
       await manager
         .createQueryBuilder()
@@ -286,6 +298,12 @@ export class TypeOrmRunStore implements RunStore {
         .execute();
     });
     this.runsWritten++;
+  }
+
+  /** Finished runs older than `finishedBefore` (rows and events); returns their ids. */
+  async pruneFinishedRuns(finishedBefore: number, limit = 1000): Promise<string[]> {
+    const ids = await this.finishedRunsBefore(finishedBefore, limit);
+    await this.deleteRuns(ids);
     return ids;
   }
 }

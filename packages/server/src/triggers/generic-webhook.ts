@@ -12,7 +12,9 @@
  * or by signing the raw body: `X-ContainerOps-Signature: sha256=<hex HMAC-SHA256(value, body)>`
  * (GitHub's scheme). Unsigned or wrongly signed requests are refused (401) before anything runs;
  * unknown workflows and those without a generic trigger answer the same 404, so the endpoint
- * does not tell which workflows exist.
+ * does not tell which workflows exist. A misconfigured trigger (no secret named, or the secret
+ * unset) answers a generic 503: which secret is missing goes to `onMisconfigured` (the server
+ * log), not to anonymous callers.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { TriggerDefinition, WorkflowDefinition } from '@containerops/core';
@@ -28,6 +30,8 @@ export interface GenericWebhookDeps {
   readonly workflow: (uri: string) => Promise<WorkflowDefinition | undefined>;
   /** The value of an organisation secret. */
   readonly secret: (organization: string, name: string) => Promise<string | undefined>;
+  /** Told why a workflow's generic trigger cannot work (for the server log). */
+  readonly onMisconfigured?: (uri: string, why: string) => void;
   /** Starts a run; resolves with its id (and notes it on the delivery). */
   readonly start: (
     uri: string,
@@ -47,12 +51,19 @@ export function genericWebhook(deps: GenericWebhookDeps): HookHandler {
     const block = workflow?.triggers.find((t) => t.type === GENERIC_TRIGGER);
     if (workflow === undefined || block === undefined)
       return answer(404, 'NOT_FOUND', `no workflow ${uri} with a generic trigger`);
+    const notConfigured = (why: string): TriggerHttpResponse => {
+      deps.onMisconfigured?.(uri, why);
+      return answer(
+        503,
+        'WEBHOOK_NOT_CONFIGURED',
+        'this webhook is not configured yet: its workflow administrators were told',
+      );
+    };
     const secretName = secretNameOf(block);
-    if (secretName === undefined)
-      return answer(503, 'WEBHOOK_NOT_CONFIGURED', `the generic trigger of ${uri} names no secret`);
+    if (secretName === undefined) return notConfigured('its generic trigger names no secret');
     const secret = await deps.secret(workflow.namespace, secretName);
     if (secret === undefined || secret === '')
-      return answer(503, 'WEBHOOK_NOT_CONFIGURED', `secret ${secretName} is not set`);
+      return notConfigured(`secret ${secretName} is not set`);
     const refused = checkAuthentication(request, secret);
     if (refused !== undefined) return refused;
     const inputs = inputsOf(request.body);

@@ -86,6 +86,8 @@ export class TriggerHost {
     return genericWebhook({
       workflow: async (uri) => (await this.deps.workflows.version(principal, uri))?.model,
       secret: (organization, name) => this.deps.secrets.providerFor(organization).get(name),
+      onMisconfigured: (uri, why) =>
+        this.deps.log.warn(`generic webhook of ${uri} refused a delivery: ${why}`),
       start: async (uri, inputs, trigger) => {
         const run = await this.deps.runs.trigger(principal, uri, { inputs, trigger });
         noteDeliveryRun(run.snapshot.runId);

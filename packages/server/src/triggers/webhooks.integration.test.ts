@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, randomUUID, createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -87,18 +87,15 @@ describe('webhooks: deliveries, the generic trigger and configured trigger plugi
 
   const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-  it('records a request to an unknown plugin (404) with the payload size and hash', async () => {
-    const body = '{"x":1}';
-    const { status, json, delivery } = await post('/hooks/nobody/here', body);
+  it('answers 404 to an unknown plugin without recording a delivery (anonymous input)', async () => {
+    const body = `{"x":"${randomUUID()}"}`;
+    const { status, json } = await post('/hooks/nobody/here', body);
     expect(status).toBe(404);
     expect(json).toMatchObject({ code: 'NOT_FOUND' });
-    expect(delivery).toMatchObject({
-      triggerType: 'nobody',
-      status: 'not-found',
-      payloadSize: body.length,
+    const rows = await server.dataSource.manager.findBy(TriggerDeliveryEntity, {
       payloadHash: sha256(body),
-      runId: null,
     });
+    expect(rows).toEqual([]);
   });
 
   it('generic: starts the workflow with the token header, the string fields as inputs', async () => {
@@ -165,6 +162,8 @@ describe('webhooks: deliveries, the generic trigger and configured trigger plugi
     const unset = await post('/hooks/generic/default/hooks/unset', '{}', token);
     expect(unset.status).toBe(503);
     expect(unset.delivery.status).toBe('failed');
+    // Anonymous callers learn nothing about the organisation's secrets.
+    expect(JSON.stringify(unset.json)).not.toContain('NOT_SET');
     const get = await fetch(`${server.url}/hooks/generic/default/hooks/deploy`);
     expect(get.status).toBe(405);
   });

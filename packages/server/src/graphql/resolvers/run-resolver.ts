@@ -39,6 +39,7 @@ export class RunResolver {
       nodes: result.runs.map(toRun),
       pageInfo: { endCursor: result.endCursor, hasNextPage: result.hasNextPage },
       totalCount: result.totalCount,
+      lastSeq: result.lastSeq,
     };
   }
 

@@ -77,7 +77,10 @@ async function subscribeRunUpdates({ args, context }: Data<RunUpdatesArgs>) {
     filter.organization = checkName('organization', args.organization);
     checkOrganizationAccess(p, filter.organization);
   }
-  return abortableFeed((signal) => context.services.live.events(p, filter, signal));
+  return abortableFeed(
+    (signal) => context.services.live.events(p, filter, signal),
+    context.revoked,
+  );
 }
 
 async function subscribeJobLog({ args, context }: Data<JobLogArgs>) {
@@ -90,7 +93,7 @@ async function subscribeJobLog({ args, context }: Data<JobLogArgs>) {
   const afterSeq = checkSeq('afterSeq', args.afterSeq);
   if (afterSeq !== undefined) query.afterSeq = afterSeq;
   await checkRunVisible(context, p, query.runId);
-  return abortableFeed((signal) => context.services.live.logs(p, query, signal));
+  return abortableFeed((signal) => context.services.live.logs(p, query, signal), context.revoked);
 }
 
 async function subscribeEvents({ args, context }: Data<EventsArgs>) {
@@ -102,7 +105,10 @@ async function subscribeEvents({ args, context }: Data<EventsArgs>) {
     filter.organization = checkName('organization', args.organization);
     checkOrganizationAccess(p, filter.organization);
   }
-  return abortableFeed((signal) => context.services.live.events(p, filter, signal));
+  return abortableFeed(
+    (signal) => context.services.live.events(p, filter, signal),
+    context.revoked,
+  );
 }
 
 @Resolver()

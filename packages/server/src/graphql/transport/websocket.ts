@@ -1,6 +1,9 @@
 /**
  * graphql-ws on the HTTP server's `/graphql` path: authentication from the connection params,
- * the same validation limits and error formatting as HTTP.
+ * the same validation limits and error formatting as HTTP. The connection's identity is
+ * re-checked before every subscription, after identity writes and periodically
+ * (socket-session.ts): a deleted token closes the socket with 4401, lost rights end the open
+ * subscriptions with FORBIDDEN.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -8,18 +11,26 @@ import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { GraphQLError, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
 import type { Principal, ServerServices } from '../../services/contracts.js';
 import { ServerErrorCode } from '../../services/contracts.js';
 import { createContext } from '../context.js';
 import type { ApiLogger } from '../errors/api-logger.js';
-import { toClientError } from '../errors/client-error.js';
+import { internalError, toClientError, unauthenticatedError } from '../errors/client-error.js';
 import { authenticate } from './authenticate.js';
+import { SocketSession } from './socket-session.js';
 
 /** Close code for a missing or unknown token (graphql-ws itself uses 4403 for "forbidden"). */
 export const CLOSE_UNAUTHENTICATED = 4401;
 
+/** Subscriptions (and in-flight operations) one connection may hold at once. */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
+
+/** Open sockets re-authenticate at least this often (other replicas' writes, token expiry). */
+export const DEFAULT_SESSION_RECHECK_MS = 30_000;
+
 // A type alias (not an interface): graphql-ws wants it assignable to Record<PropertyKey, unknown>.
-type ConnectionExtra = { principal?: Principal };
+type ConnectionExtra = { session?: SocketSession; socket: WebSocket };
 
 export interface WebSocketTransport {
   attach(server: Server): void;
@@ -33,10 +44,44 @@ export function createWebSocketTransport(options: {
   rules: readonly ValidationRule[];
   logger: ApiLogger;
   maxPayloadBytes: number;
+  /** Periodic re-authentication of open sockets. Default {@link DEFAULT_SESSION_RECHECK_MS}. */
+  sessionRecheckMs?: number;
 }): WebSocketTransport {
   const { schema, services, path, rules, logger } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   const allRules = [...specifiedRules, ...rules];
+
+  // The token's principal, or undefined once it is unknown, expired or deleted.
+  const resolvePrincipal = async (authorization: string): Promise<Principal | undefined> => {
+    try {
+      return await authenticate(services, authorization, logger);
+    } catch (error) {
+      if (
+        error instanceof GraphQLError &&
+        error.extensions['code'] === ServerErrorCode.unauthenticated
+      )
+        return undefined;
+      throw error;
+    }
+  };
+  const sessions = new Map<SocketSession, WebSocket>();
+  const closeGone = (socket: WebSocket): void =>
+    socket.close(CLOSE_UNAUTHENTICATED, ServerErrorCode.unauthenticated);
+  const recheck = (session: SocketSession, socket: WebSocket): void => {
+    session.recheck().then(
+      (outcome) => {
+        if (outcome === 'gone') closeGone(socket);
+      },
+      // The identity store failing is not a reason to drop everyone; the next check retries.
+      (error: unknown) => void internalError(error, logger, 'websocket session re-check'),
+    );
+  };
+  const recheckAll = (): void => {
+    for (const [session, socket] of sessions) recheck(session, socket);
+  };
+  const stopListening = services.identity.onIdentityChanged?.(recheckAll);
+  const timer = setInterval(recheckAll, options.sessionRecheckMs ?? DEFAULT_SESSION_RECHECK_MS);
+  timer.unref();
 
   const disposable = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
@@ -46,11 +91,12 @@ export function createWebSocketTransport(options: {
       validate: (s, document) => validate(s, document, allRules),
       async onConnect(ctx) {
         try {
-          ctx.extra.principal = await authenticate(
-            services,
-            ctx.connectionParams?.['authorization'],
-            logger,
-          );
+          const authorization = ctx.connectionParams?.['authorization'];
+          const principal = await authenticate(services, authorization, logger);
+          // authenticate() accepted it, so it is a string.
+          const session = new SocketSession(String(authorization), principal, resolvePrincipal);
+          ctx.extra.session = session;
+          sessions.set(session, ctx.extra.socket);
           return true;
         } catch (error) {
           // The close reason carries the error code (UNAUTHENTICATED, or INTERNAL_SERVER_ERROR
@@ -63,7 +109,36 @@ export function createWebSocketTransport(options: {
           return false;
         }
       },
-      context: (ctx) => createContext(services, ctx.extra.principal),
+      onClose(ctx) {
+        if (ctx.extra.session !== undefined) sessions.delete(ctx.extra.session);
+      },
+      // Every new subscription runs as the token's current principal, not the one at connect.
+      async onSubscribe(ctx) {
+        const session = ctx.extra.session;
+        if (session === undefined) return [unauthenticatedError()];
+        // Each subscription holds a feed (a bus listener, replay reads): one socket must not
+        // open thousands. graphql-ws lists this new one already.
+        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+          return [
+            new GraphQLError(
+              `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection: ` +
+                'end some, or open another connection.',
+              { extensions: { code: ServerErrorCode.tooManySubscriptions } },
+            ),
+          ];
+        }
+        try {
+          if ((await session.recheck()) === 'gone') {
+            closeGone(ctx.extra.socket);
+            return [unauthenticatedError()];
+          }
+        } catch (error) {
+          return [internalError(error, logger, 'websocket authentication')];
+        }
+        return undefined;
+      },
+      context: (ctx) =>
+        createContext(services, ctx.extra.session?.principal, ctx.extra.session?.revoked),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors === undefined
           ? undefined
@@ -88,6 +163,8 @@ export function createWebSocketTransport(options: {
       server.on('upgrade', onUpgrade);
     },
     async stop() {
+      clearInterval(timer);
+      stopListening?.();
       for (const server of attached) server.off('upgrade', onUpgrade);
       attached.clear();
       // Closes every socket with 1001 Going away; their subscriptions' feeds are aborted.

@@ -178,6 +178,12 @@ export class RunConnectionType {
 
   @Field(() => Int)
   totalCount!: number;
+
+  @Field(() => Float, {
+    description:
+      'The highest event seq when this page was read: subscribe with afterSeq: lastSeq to miss nothing.',
+  })
+  lastSeq!: number;
 }
 
 @InputType('RunFilter')

@@ -211,6 +211,7 @@ export function createMemoryServices(): MemoryServices {
           runs: all.slice(0, page.first),
           hasNextPage: all.length > page.first,
           totalCount: all.length,
+          lastSeq: Math.max(0, ...all.map((r) => r.snapshot.lastSeq)),
         };
       },
       async get(p, runId) {
