@@ -8,31 +8,11 @@
  * data dir) when its stdin closes or on SIGTERM. Extra Node flags for profiling, e.g.
  * `--cpu-prof`, come from the bench's `BENCH_SERVER_NODE_FLAGS`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { graphqlApiFactory, silentServerLogger, startServer } from '@containerops/server';
+import { startBenchServer } from './bench-server.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'co-bench-api-runs-'));
-const server = await startServer(
-  { port: 0, host: '127.0.0.1', dataDir: dir, orchestrator: 'local', announce: () => undefined },
-  {
-    graphql: graphqlApiFactory({ logger: { error: () => undefined, warn: () => undefined } }),
-    logger: silentServerLogger,
-  },
-);
-
-let closing = false;
-async function shutdown(): Promise<void> {
-  if (closing) return;
-  closing = true;
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown());
+const server = await startBenchServer('co-bench-api-runs-');
 
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
@@ -58,6 +38,6 @@ lines.on('line', (line) => {
   delay.reset();
   process.stdout.write(`CPU ${JSON.stringify(report)}\n`);
 });
-lines.on('close', () => void shutdown());
+lines.on('close', () => void server.shutdown());
 
-process.stdout.write(`READY ${JSON.stringify({ url: server.url, token: server.adminToken })}\n`);
+server.announceReady();
