@@ -6,6 +6,7 @@
 import { connect, connectionHelp, connectionOptions } from '../api/connection.js';
 import { ExitCode, parseCommandArgs, UsageError } from '../usage.js';
 import type { Command } from './command.js';
+import { takeSubcommand } from './subcommand.js';
 
 const help = `Usage: containerops secret set ORG NAME [--value-from-env VAR]
 
@@ -32,12 +33,9 @@ export const secretCommand: Command = {
   summary: "manage an organisation's secrets on a server: set one",
   help,
   async run(args, io) {
-    const [sub, ...rest] = args;
-    if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
-      io.stdout.write(help);
-      return sub === undefined ? ExitCode.usage : ExitCode.ok;
-    }
-    if (sub !== 'set') throw new UsageError(`unknown subcommand '${sub}'; known: set`, 'secret');
+    const taken = takeSubcommand('secret', args, ['set'], help, io);
+    if ('exit' in taken) return taken.exit;
+    const { rest } = taken;
     const { values, positionals } = parseCommandArgs('secret', rest, {
       'value-from-env': { type: 'string' },
       ...connectionOptions,

@@ -5,6 +5,7 @@
 import { connect, connectionHelp, connectionOptions } from '../api/connection.js';
 import { ExitCode, parseCommandArgs, UsageError } from '../usage.js';
 import type { Command } from './command.js';
+import { takeSubcommand } from './subcommand.js';
 
 const help = `Usage: containerops token create NAME [--expires-in-days N]
 
@@ -37,13 +38,9 @@ export const tokenCommand: Command = {
   summary: 'manage API tokens on a server: create one',
   help,
   async run(args, io) {
-    const [sub, ...rest] = args;
-    if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
-      io.stdout.write(help);
-      return sub === undefined ? ExitCode.usage : ExitCode.ok;
-    }
-    if (sub !== 'create')
-      throw new UsageError(`unknown subcommand '${sub}'; known: create`, 'token');
+    const taken = takeSubcommand('token', args, ['create'], help, io);
+    if ('exit' in taken) return taken.exit;
+    const { rest } = taken;
     const { values, positionals } = parseCommandArgs('token', rest, {
       'expires-in-days': { type: 'string' },
       ...connectionOptions,

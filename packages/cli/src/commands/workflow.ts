@@ -9,6 +9,7 @@ import { countSeverities, formatApiDiagnostic } from '../api/format-diagnostic.j
 import type { ApiDiagnostic } from '../api/api-error.js';
 import { ExitCode, parseCommandArgs, UsageError } from '../usage.js';
 import type { Command } from './command.js';
+import { takeSubcommand } from './subcommand.js';
 
 const help = `Usage: containerops workflow apply -f FILE [--server URL]
 
@@ -47,13 +48,9 @@ export const workflowCommand: Command = {
   summary: 'manage workflows on a server: apply a workflow file',
   help,
   async run(args, io) {
-    const [sub, ...rest] = args;
-    if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
-      io.stdout.write(help);
-      return sub === undefined ? ExitCode.usage : ExitCode.ok;
-    }
-    if (sub !== 'apply')
-      throw new UsageError(`unknown subcommand '${sub}'; known: apply`, 'workflow');
+    const taken = takeSubcommand('workflow', args, ['apply'], help, io);
+    if ('exit' in taken) return taken.exit;
+    const { rest } = taken;
     const { values, positionals } = parseCommandArgs(
       'workflow',
       rest,
