@@ -12,6 +12,7 @@ import { launchBrowser, screenshot } from '../src/web/browser.js';
 import type { TestBrowser } from '../src/web/browser.js';
 import { startWebServer, webPrerequisiteProblem } from '../src/web/web-server.js';
 import type { WebServer } from '../src/web/web-server.js';
+import { newWorkflowInEditor, setField } from '../src/web/editor.js';
 
 const problem = webPrerequisiteProblem();
 if (problem !== undefined && process.env['CI'] === 'true') {
@@ -92,29 +93,20 @@ describe.skipIf(problem !== undefined)('dashboard in Chromium (real server, Dock
     'draws a two-stage workflow with a data link, checks and saves it',
     async () => {
       const uri = `${org}/web/linked`;
-      await open('/workflows/new');
-      await page.getByTestId('tab-yaml').click();
-      const yaml = await page.getByTestId('yaml').inputValue();
-      await page.getByTestId('yaml').fill(yaml.replace(/^uri: .*$/m, `uri: ${uri}`));
-      await page.getByRole('tab', { name: 'Graph' }).click();
+      await newWorkflowInEditor(page, server.url, uri);
 
       // First stage's job: give it an output.
       await page.locator('[data-kind=job][aria-label="job hello"]').click();
-      await page.fill('#job-command', 'echo "[COUT] GREETING = hi there"');
-      await page.press('#job-command', 'Tab');
-      await page.fill('#job-outputs', 'GREETING');
-      await page.press('#job-outputs', 'Tab');
+      await setField(page, '#job-command', 'echo "[COUT] GREETING = hi there"');
+      await setField(page, '#job-outputs', 'GREETING');
 
       // Second stage with an action and a job reading the output.
       await page.getByRole('button', { name: '+ Stage' }).click();
-      await page.fill('#stage-name', 'greet');
-      await page.press('#stage-name', 'Tab');
+      await setField(page, '#stage-name', 'greet');
       await page.getByRole('button', { name: '+ Action' }).click();
       await page.getByRole('button', { name: '+ Job' }).click();
-      await page.fill('#job-name', 'say');
-      await page.press('#job-name', 'Tab');
-      await page.fill('#job-command', 'echo "got: $CO_GREETING"');
-      await page.press('#job-command', 'Tab');
+      await setField(page, '#job-name', 'say');
+      await setField(page, '#job-command', 'echo "got: $CO_GREETING"');
       await page.getByLabel('Link source output').selectOption('build.main.hello[GREETING]');
       await page.getByTestId('add-link').click();
       await page.locator('.data-link').first().waitFor();

@@ -11,6 +11,7 @@ import type { TestBrowser } from '../src/web/browser.js';
 import { signIn } from '../src/web/sign-in.js';
 import { startWebServer, webPrerequisiteProblem } from '../src/web/web-server.js';
 import type { WebServer } from '../src/web/web-server.js';
+import { newWorkflowInEditor, setField } from '../src/web/editor.js';
 
 const problem = webPrerequisiteProblem();
 if (problem !== undefined && process.env['CI'] === 'true') {
@@ -51,24 +52,16 @@ describe.skipIf(problem !== undefined)('editor: drawing a data link by dragging'
 
   it('links an output to a later job by dragging, and refuses a link backwards', async () => {
     const uri = `dragtest${randomBytes(4).toString('hex')}/web/dragged`;
-    await page.goto(`${server.url}/workflows/new`);
-    await page.getByTestId('tab-yaml').click();
-    const yaml = await page.getByTestId('yaml').inputValue();
-    await page.getByTestId('yaml').fill(yaml.replace(/^uri: .*$/m, `uri: ${uri}`));
-    await page.getByRole('tab', { name: 'Graph' }).click();
+    await newWorkflowInEditor(page, server.url, uri);
 
     await page.locator('[data-kind=job][aria-label="job hello"]').click();
-    await page.fill('#job-outputs', 'GREETING');
-    await page.press('#job-outputs', 'Tab');
+    await setField(page, '#job-outputs', 'GREETING');
     await page.getByRole('button', { name: '+ Stage' }).click();
-    await page.fill('#stage-name', 'greet');
-    await page.press('#stage-name', 'Tab');
+    await setField(page, '#stage-name', 'greet');
     await page.getByRole('button', { name: '+ Action' }).click();
     await page.getByRole('button', { name: '+ Job' }).click();
-    await page.fill('#job-name', 'say');
-    await page.press('#job-name', 'Tab');
-    await page.fill('#job-outputs', 'LATER');
-    await page.press('#job-outputs', 'Tab');
+    await setField(page, '#job-name', 'say');
+    await setField(page, '#job-outputs', 'LATER');
 
     const hello = page.locator('[data-kind=job][aria-label="job hello"]');
     const say = page.locator('[data-kind=job][aria-label="job say"]');
