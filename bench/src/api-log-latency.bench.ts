@@ -20,6 +20,7 @@ import type { Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { writeResults } from './results.js';
 import { percentile } from './stats.js';
+import { graphqlOverHttp } from './graphql-http.js';
 
 /** 100 by default (the target's); `BENCH_CLIENTS=1` shows what the fan-out costs. */
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 100);
@@ -49,16 +50,7 @@ const { url, token } = await new Promise<{ url: string; token: string }>((resolv
 const graphqlUrl = `${url}/graphql`;
 const wsUrl = graphqlUrl.replace(/^http/, 'ws');
 
-async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown };
-  if (body.errors !== undefined) throw new Error(JSON.stringify(body.errors));
-  return body.data as T;
-}
+const gql = graphqlOverHttp(graphqlUrl, token);
 
 function wsClient(): Client {
   return createClient({

@@ -21,6 +21,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { writeResults } from './results.js';
 import { percentile } from './stats.js';
+import { graphqlOverHttp } from './graphql-http.js';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 20);
 const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 3);
@@ -60,16 +61,7 @@ async function serverCpu(): Promise<CpuReport> {
 }
 const graphqlUrl = `${url}/graphql`;
 
-async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown };
-  if (body.errors !== undefined) throw new Error(JSON.stringify(body.errors));
-  return body.data as T;
-}
+const gql = graphqlOverHttp(graphqlUrl, token);
 
 const waiting = new Map<string, () => void>();
 const finishedEarly = new Set<string>();
