@@ -15,13 +15,20 @@
  * Alongside, the same difference in this process's CPU time (user + system, `process.cpuUsage`):
  * what the engine adds in work per job, whether or not it sits on the path from one exit to the
  * next spawn. On a shared 2-core machine wall time swings with other load far more than CPU time.
+ *
+ * Both spawn modes of the `local` orchestrator are measured (`BENCH_SPAWN=in-process|helper` for
+ * one): `in-process` is the method above to the letter; with `helper` the spawn happens in the
+ * spawner helper, so the engine's own share is also given against a loop of the orchestrator
+ * alone (`overheadMsPerJobVsOrchestratorDirect`).
  */
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Engine, parseWorkflow } from '@containerops/core';
+import type { Orchestrator } from '@containerops/core';
 import { createLocalOrchestrator } from '@containerops/orchestrator-local';
+import type { LocalSpawnMode } from '@containerops/orchestrator-local';
 import { mean, median, round } from './stats.js';
 import { writeResults } from './results.js';
 
@@ -99,8 +106,38 @@ function spawnTrue(shape: SpawnShape): Promise<number> {
   });
 }
 
-async function main(): Promise<void> {
-  const orchestrator = createLocalOrchestrator();
+/**
+ * Runs `true` through the orchestrator alone (start → logs drained → wait → remove), as the
+ * engine would but without it: the engine's own share when jobs are spawned by the helper, where
+ * the in-process spawn above is not "the same spawn".
+ */
+async function orchestratorTrue(orchestrator: Orchestrator, n: number): Promise<number> {
+  const t0 = performance.now();
+  const handle = await orchestrator.start({
+    id: `direct-${n}`,
+    runId: 'bench-direct',
+    workflow: 'bench/local/direct',
+    stage: 's',
+    action: 'a',
+    job: 'j',
+    attempt: 1,
+    command: ['true'],
+    env: {},
+    resources: {},
+    labels: {},
+  });
+  const drain = (async () => {
+    for await (const _ of orchestrator.logs(handle)) void _;
+  })();
+  await orchestrator.wait(handle);
+  await drain;
+  const ms = performance.now() - t0;
+  await orchestrator.remove(handle);
+  return ms;
+}
+
+async function measure(mode: LocalSpawnMode): Promise<Record<string, unknown>> {
+  const orchestrator = createLocalOrchestrator({ spawn: mode });
   const shape: SpawnShape = { env: { PATH: process.env.PATH ?? '' }, cwd: tmpdir() };
   const start = orchestrator.start.bind(orchestrator);
   orchestrator.start = (job) => {
@@ -117,12 +154,16 @@ async function main(): Promise<void> {
   // Warm up the JIT and the file system cache on both paths (and capture a job's env).
   await costOfRun(engine, workflowYaml(20));
   for (let i = 0; i < 50; i++) await spawnTrue(shape);
+  await orchestrator.prepare({ runId: 'bench-direct', workflow: 'bench/local/direct', labels: {} });
+  for (let i = 0; i < 50; i++) await orchestratorTrue(orchestrator, i);
 
   const wall1: number[] = [];
   const wall200: number[] = [];
   const spawns: number[] = [];
+  const direct: number[] = [];
   const overheadVsMean: number[] = [];
   const overheadVsMedian: number[] = [];
+  const overheadVsDirect: number[] = [];
   const cpuOverhead: number[] = [];
   const spawnCpu: number[] = [];
   for (let r = 0; r < REPEATS; r++) {
@@ -134,31 +175,56 @@ async function main(): Promise<void> {
     const c0 = cpuMs();
     for (let i = 0; i < JOBS; i++) repeatSpawns.push(await spawnTrue(shape));
     const bareCpuPerSpawn = (cpuMs() - c0) / JOBS;
+    const repeatDirect: number[] = [];
+    for (let i = 0; i < JOBS; i++)
+      repeatDirect.push(await orchestratorTrue(orchestrator, 1000 + r * JOBS + i));
     spawnCpu.push(bareCpuPerSpawn);
     cpuOverhead.push((run200.cpu - run1.cpu) / (JOBS - 1) - bareCpuPerSpawn);
     const marginal = (w200 - w1) / (JOBS - 1);
     overheadVsMean.push(marginal - mean(repeatSpawns));
     overheadVsMedian.push(marginal - median(repeatSpawns));
+    overheadVsDirect.push(marginal - mean(repeatDirect));
     wall1.push(w1);
     wall200.push(w200);
     spawns.push(...repeatSpawns);
+    direct.push(...repeatDirect);
   }
-  const results = {
-    method:
-      'per repeat: (wall(200) - wall(1)) / 199 - in-process spawn of `true` (mean of that repeat); median over repeats',
-    repeats: REPEATS,
+  await orchestrator.cleanup(
+    { runId: 'bench-direct', workflow: 'bench/local/direct', labels: {} },
+    { keepWorkspace: false },
+  );
+  return {
+    spawn: mode,
     wall1MsMedian: round(median(wall1)),
     wall200MsMedian: round(median(wall200)),
     spawnMsMedian: round(median(spawns)),
     spawnMsMean: round(mean(spawns)),
+    orchestratorDirectMsMean: round(mean(direct)),
     marginalMsPerJob: round((median(wall200) - median(wall1)) / (JOBS - 1)),
     overheadMsPerJobMedian: round(median(overheadVsMean)),
     overheadMsPerJobByRepeat: overheadVsMean.map((v) => round(v)),
     overheadMsPerJobVsMedianSpawn: round(median(overheadVsMedian)),
+    overheadMsPerJobVsOrchestratorDirect: round(median(overheadVsDirect)),
     totalWallMsPerJob: round(median(wall200) / JOBS),
     cpuOverheadMsPerJobMedian: round(median(cpuOverhead)),
     cpuOverheadMsPerJobByRepeat: cpuOverhead.map((v) => round(v)),
     spawnCpuMsMedian: round(median(spawnCpu)),
+  };
+}
+
+async function main(): Promise<void> {
+  const modes: LocalSpawnMode[] =
+    process.env.BENCH_SPAWN === 'helper' || process.env.BENCH_SPAWN === 'in-process'
+      ? [process.env.BENCH_SPAWN]
+      : ['in-process', 'helper'];
+  const byMode: Record<string, unknown> = {};
+  for (const mode of modes) byMode[mode] = await measure(mode);
+  const results = {
+    method:
+      'per repeat: (wall(200) - wall(1)) / 199 - in-process spawn of `true` (mean of that repeat); median over repeats. ' +
+      'overheadMsPerJobVsOrchestratorDirect: the same marginal minus a loop of orchestrator start/wait/remove without the engine',
+    repeats: REPEATS,
+    ...byMode,
     targets: { overheadMsPerJob: 0.2, totalWallMsPerJob: 2.5 },
   };
   const file = await writeResults('engine-local', results);

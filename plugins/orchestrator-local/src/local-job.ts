@@ -1,16 +1,15 @@
 /**
- * One job attempt run as a child process leading its own process group, so that stop() reaches
- * everything the job started (`sh -c` and its children).
+ * One job attempt: a process leading its own process group (so that stop() reaches everything
+ * the job started: `sh -c` and its children), started by a {@link ProcessLauncher}.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { ErrorCode, OrchestratorError } from '@containerops/sdk';
-import type { JobExit, LogStream } from '@containerops/sdk';
-import { LineSplitter } from './line-splitter.js';
+import type { JobExit } from '@containerops/sdk';
 import { LogQueue } from './log-queue.js';
+import { killGroup, leftoversGone, trackGroup, untrackGroup } from './process-group.js';
+import type { LaunchedProcess, LaunchError, ProcessLauncher } from './process-launcher.js';
 
 export interface LocalJobLaunch {
   readonly jobId: string;
@@ -20,62 +19,7 @@ export interface LocalJobLaunch {
   readonly outputPath: string;
 }
 
-// Process groups still running; killed if the engine process exits, since detached children
-// would otherwise outlive it.
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-
-/**
- * Node's non-throwing kill (`process.kill` wraps it): returns 0 or a negative errno. At most jobs'
- * exit the group is already gone, and `process.kill` reports that (ESRCH) by throwing: measured at
- * ~10x the cost of the signal itself, on every job's critical path. Undocumented, hence the
- * fallback to `process.kill`.
- */
-const rawKill: unknown = Reflect.get(process, '_kill');
-
-/**
- * Sends signal number `signal` (0: only probe) to every process of group `pid`. Returns whether
- * the group had any process left (zombies count); ESRCH, no process, is no error here.
- */
-function signalGroup(pid: number, signal: number): boolean {
-  if (typeof rawKill === 'function') return Reflect.apply(rawKill, process, [-pid, signal]) === 0;
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** `signal` to the whole group; returns whether it reached any process. */
-function killGroup(pid: number, signal: NodeJS.Signals): boolean {
-  return signalGroup(pid, constants.signals[signal]);
-}
-
-/** How long a job's exit waits at most for what it left behind to die after SIGKILL. */
-const LEFTOVERS_GONE_MS = 200;
-
-/**
- * Resolves once group `pid` is empty, or after {@link LEFTOVERS_GONE_MS}: SIGKILLed processes take
- * a moment to die and be reaped, and a job has not ended while they still run.
- */
-async function leftoversGone(pid: number): Promise<void> {
-  const deadline = Date.now() + LEFTOVERS_GONE_MS;
-  while (signalGroup(pid, 0) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-}
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
-  });
-}
-
 export class LocalJob {
-  readonly queue: LogQueue;
   /** Resolves with the exit once the process has exited and `$CO_OUTPUT` was read. */
   readonly exit: Promise<JobExit>;
   running = true;
@@ -84,104 +28,113 @@ export class LocalJob {
    * awaiting the exit runs): `remove` deletes the file only then.
    */
   wroteOutput = false;
+  /** Set once the launcher has the process; see {@link LocalJob.start}. */
+  pid = 0;
 
   private readonly exited: Promise<void>;
+  private onExit: (exit: JobExit | Promise<JobExit>) => void = () => undefined;
+  private onExited: () => void = () => undefined;
   private stopRequested = false;
   private killTimer: ReturnType<typeof setTimeout> | undefined;
+  private process: LaunchedProcess | undefined;
 
   private constructor(
     readonly launch: LocalJobLaunch,
-    private readonly child: ChildProcess,
-    readonly pid: number,
+    readonly queue: LogQueue,
   ) {
-    this.queue = new LogQueue({
-      pause: () => {
-        child.stdout?.pause();
-        child.stderr?.pause();
-      },
-      resume: () => {
-        child.stdout?.resume();
-        child.stderr?.resume();
-      },
-    });
-    let open = 0;
-    const follow = (stream: LogStream): void => {
-      const source = stream === 'stdout' ? child.stdout : child.stderr;
-      if (!source) return;
-      open++;
-      const splitter = new LineSplitter();
-      source.on('data', (chunk: Buffer) =>
-        this.queue.push(stream, splitter.push(chunk), Date.now()),
-      );
-      source.on('error', () => undefined); // the 'close' that follows ends the stream
-      source.once('close', () => {
-        this.queue.push(stream, splitter.end(), Date.now());
-        if (--open === 0) this.queue.close();
-      });
-    };
-    follow('stdout');
-    follow('stderr');
-    if (open === 0) this.queue.close();
-
-    let onExited: () => void = () => undefined;
     this.exited = new Promise<void>((resolve) => {
-      onExited = resolve;
+      this.onExited = resolve;
     });
     this.exit = new Promise<JobExit>((resolve) => {
-      child.once('exit', (code, signal) => {
-        this.running = false;
-        liveGroups.delete(pid);
-        if (this.killTimer) clearTimeout(this.killTimer);
-        // Like a container whose main process ended: whatever the job left behind goes too, which
-        // also closes pipes a background process would otherwise hold open. Usually nothing is
-        // left (the signal finds no process) and the exit is known at once.
-        const leftovers = killGroup(pid, 'SIGKILL');
-        // Before onExited: `remove` (which awaits `exited` via stop) relies on `wroteOutput`.
-        const exit = this.readExit(code, signal);
-        onExited();
-        resolve(leftovers ? leftoversGone(pid).then(() => exit) : exit);
-      });
+      this.onExit = resolve;
     });
   }
 
   /**
-   * Spawns the process; rejects with OrchestratorError JOB_START_FAILED if it cannot be started.
-   * Returns the job at once when the spawn succeeded: Node sets `child.pid` synchronously exactly
-   * then (a run-time failure such as ENOENT leaves it unset and emits `error` on the next tick), so
-   * waiting for the `spawn` event would only add turns between the fork and the caller.
+   * Launches the process; rejects with OrchestratorError JOB_START_FAILED if it cannot be started.
+   * Returns without waiting for anything else once the launcher has a pid.
    */
-  static start(launch: LocalJobLaunch): LocalJob | Promise<LocalJob> {
+  static start(launch: LocalJobLaunch, launcher: ProcessLauncher): LocalJob | Promise<LocalJob> {
     const [file, ...args] = launch.command as [string, ...string[]];
-    const child = spawn(file, args, {
-      cwd: launch.cwd,
-      env: launch.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const queue = new LogQueue({
+      pause: () => created.process?.pause(),
+      resume: () => created.process?.resume(),
     });
-    if (child.pid !== undefined) return LocalJob.started(launch, child, child.pid);
-    return new Promise<never>((_resolve, reject) => {
-      child.once('error', (error) => reject(LocalJob.startError(launch, file, error)));
-    });
+    const created: LocalJob = new LocalJob(launch, queue);
+    let open = 2;
+    const launched = (() => {
+      try {
+        return launcher.launch(
+          { file, args, cwd: launch.cwd, env: launch.env },
+          {
+            lines: (stream, lines, time) => queue.push(stream, lines, time),
+            closed: () => {
+              if (--open === 0) queue.close();
+            },
+            exited: (pid, code, signal, lost) => created.processExited(pid, code, signal, lost),
+          },
+        );
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    })();
+    if (!(launched instanceof Promise)) return created.attach(launched);
+    return launched.then(
+      (process) => created.attach(process),
+      (error: LaunchError) => {
+        throw LocalJob.startError(launch, file, error);
+      },
+    );
   }
 
-  private static startError(launch: LocalJobLaunch, file: string, error: Error): OrchestratorError {
-    const err = error as NodeJS.ErrnoException;
-    const notFound = err.code === 'ENOENT';
+  private static startError(
+    launch: LocalJobLaunch,
+    file: string,
+    error: LaunchError,
+  ): OrchestratorError {
+    const notFound = error.code === 'ENOENT';
     return new OrchestratorError(
       ErrorCode.jobStartFailed,
       notFound
         ? `cannot run "${file}": no such command (is it installed and on the job's PATH?)`
-        : `cannot run "${file}": ${err.message}`,
+        : `cannot run "${file}": ${error.message}`,
       notFound ? 'user' : 'operational',
       { cause: error, details: { jobId: launch.jobId } },
     );
   }
 
-  private static started(launch: LocalJobLaunch, child: ChildProcess, pid: number): LocalJob {
-    child.on('error', () => undefined); // later errors (a failed kill) surface as the exit
-    liveGroups.add(pid);
-    installExitHook();
-    return new LocalJob(launch, child, pid);
+  private attach(process: LaunchedProcess): this {
+    this.process = process;
+    this.pid = process.pid;
+    // The exit may already be known (a launcher reporting it before `launch` resolved).
+    if (this.running) trackGroup(process.pid);
+    return this;
+  }
+
+  private processExited(
+    pid: number,
+    code: number | null,
+    signal: NodeJS.Signals | null,
+    lost?: string,
+  ): void {
+    this.running = false;
+    this.pid = pid;
+    if (this.killTimer) clearTimeout(this.killTimer);
+    untrackGroup(pid);
+    if (pid <= 0) {
+      // Never true for a real process; a signal to group 0 would reach our own group.
+      this.onExited();
+      this.onExit(this.readExit(code, signal, lost));
+      return;
+    }
+    // Like a container whose main process ended: whatever the job left behind goes too, which
+    // also closes pipes a background process would otherwise hold open. Usually nothing is
+    // left (the signal finds no process) and the exit is known at once.
+    const leftovers = killGroup(pid, 'SIGKILL');
+    // Before onExited: `remove` (which awaits `exited` via stop) relies on `wroteOutput`.
+    const exit = this.readExit(code, signal, lost);
+    this.onExited();
+    this.onExit(leftovers ? leftoversGone(pid).then(() => exit) : exit);
   }
 
   /** SIGTERM to the group, SIGKILL after `graceMs`. Resolves once the process has exited. Idempotent. */
@@ -195,11 +148,16 @@ export class LocalJob {
     await this.exited;
   }
 
-  private readExit(code: number | null, signal: NodeJS.Signals | null): JobExit | Promise<JobExit> {
+  private readExit(
+    code: number | null,
+    signal: NodeJS.Signals | null,
+    lost: string | undefined,
+  ): JobExit | Promise<JobExit> {
     // Most jobs write no $CO_OUTPUT. A synchronous existence check (one stat, no exception) keeps
     // the usual exit free of a thread-pool round trip and of a thrown ENOENT between one job's exit
     // and the next job's start; only an existing file is read, asynchronously.
     this.wroteOutput = existsSync(this.launch.outputPath);
+    if (lost !== undefined) return { exitCode: null, reason: 'error', message: lost };
     if (!this.wroteOutput) return this.describeExit(code, signal, undefined);
     return readFile(this.launch.outputPath, 'utf8').then(
       (outputFile) => this.describeExit(code, signal, outputFile),

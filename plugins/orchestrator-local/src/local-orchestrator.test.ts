@@ -60,18 +60,18 @@ async function groupMembers(pgid: number): Promise<number[]> {
   return members;
 }
 
-beforeAll(async () => {
-  rootDir = await mkdtemp(join(tmpdir(), 'co-local-test-'));
-  local = new LocalOrchestrator({ rootDir });
-  await local.prepare(run);
-});
+describe.each(['helper', 'in-process'] as const)('local orchestrator (spawn: %s)', (spawnMode) => {
+  beforeAll(async () => {
+    rootDir = await mkdtemp(join(tmpdir(), 'co-local-test-'));
+    local = new LocalOrchestrator({ rootDir, spawn: spawnMode });
+    await local.prepare(run);
+  });
 
-afterAll(async () => {
-  await local.cleanup(run, { keepWorkspace: false });
-  await rm(rootDir, { recursive: true, force: true });
-});
+  afterAll(async () => {
+    await local.cleanup(run, { keepWorkspace: false });
+    await rm(rootDir, { recursive: true, force: true });
+  });
 
-describe('local orchestrator', () => {
   it('refuses an image-only job, pointing to a container orchestrator', async () => {
     await expect(local.start(job(undefined, { image: 'alpine:3' }))).rejects.toMatchObject({
       code: 'IMAGE_NOT_SUPPORTED',
@@ -178,6 +178,14 @@ describe('local orchestrator', () => {
 });
 
 describe('localOrchestratorPlugin', () => {
+  beforeAll(async () => {
+    rootDir = await mkdtemp(join(tmpdir(), 'co-local-test-'));
+  });
+
+  afterAll(async () => {
+    await rm(rootDir, { recursive: true, force: true });
+  });
+
   it('is a valid plugin for this SDK and validates its config', async () => {
     expect(() => checkPluginCompatibility(localOrchestratorPlugin)).not.toThrow();
     const instance = await createPluginInstance(
@@ -194,5 +202,14 @@ describe('localOrchestratorPlugin', () => {
     await expect(createPluginInstance(localOrchestratorPlugin, { other: 1 })).rejects.toThrow(
       /unknown setting other/,
     );
+    await expect(createPluginInstance(localOrchestratorPlugin, { spawn: 'fork' })).rejects.toThrow(
+      /spawn must be one of helper, in-process/,
+    );
+    const inProcess = await createPluginInstance(
+      localOrchestratorPlugin,
+      { rootDir, spawn: 'in-process' },
+      { kind: 'orchestrator' },
+    );
+    expect((inProcess as LocalOrchestrator).spawnMode).toBe('in-process');
   });
 });

@@ -10,7 +10,7 @@
  *                                cannot read each other's output files by accident)
  * ```
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, OrchestratorError, workspaceOwner } from '@containerops/sdk';
@@ -28,11 +28,23 @@ import type {
   RunContext,
   StopOptions,
 } from '@containerops/sdk';
+import { InProcessLauncher } from './in-process-launcher.js';
 import { LocalJob } from './local-job.js';
+import type { ProcessLauncher } from './process-launcher.js';
+import { SpawnerLauncher } from './spawner/spawner-launcher.js';
+
+/**
+ * Which process spawns the jobs: `helper` (default), a small spawner process started with the
+ * first job, so the host process is never forked (see `SpawnerLauncher`); or `in-process`, the
+ * host spawns them itself (lowest latency for a small, short-lived host).
+ */
+export type LocalSpawnMode = 'helper' | 'in-process';
 
 export interface LocalOrchestratorOptions {
   /** Where workspaces and output files live; default `os.tmpdir()/containerops-local`. */
   readonly rootDir?: string;
+  /** Default `helper`; see {@link LocalSpawnMode}. */
+  readonly spawn?: LocalSpawnMode;
 }
 
 /** What every job of one run shares: its directories (see the module comment) and inherited env. */
@@ -50,6 +62,34 @@ function safeSegment(id: string): string {
 }
 
 /**
+ * Creates a new run's three directories with one `mkdir` each (the two inside in parallel on the
+ * thread pool): a recursive mkdir first fails on every missing level and then retries, twice the
+ * calls. Returns false when that is not the whole story (the root is missing, or the directory
+ * exists from before a restart), and the caller creates what is missing the general way. Async on
+ * purpose: directory operations on a journaling file system cost ~0.1–0.3 ms each here, which
+ * must not block the event loop.
+ */
+async function makeRunDirs(runDir: string, dirs: RunDirs): Promise<boolean> {
+  try {
+    await mkdir(runDir);
+    await Promise.all([mkdir(dirs.workspace), mkdir(dirs.outputs)]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One `rmdir`: true if `dir` is gone now, false if it is not empty (or cannot be removed). */
+async function removeIfEmpty(dir: string): Promise<boolean> {
+  try {
+    await rmdir(dir);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+/**
  * See the module comment. Lifecycle per the `Orchestrator` contract, plus:
  * - `start` spawns `command` with `detached: true` (the job leads its own process group), cwd = the
  *   run's workspace, and exactly the job's env plus `CO_WORKSPACE` and `CO_OUTPUT`; `PATH` and
@@ -57,6 +97,9 @@ function safeSegment(id: string): string {
  *   job's env lacks them (so `sh` is found).
  *   A job with an `image` and no `command` throws `IMAGE_NOT_SUPPORTED`; with both, the image is
  *   ignored and the command runs.
+ * - Jobs are spawned by a small helper process unless `spawn: 'in-process'` (see
+ *   {@link LocalSpawnMode}); if the helper dies, its running jobs are killed and exit with reason
+ *   `error`, and the next job starts a new helper.
  * - When the job's main process exits, the rest of its process group is killed, as a container
  *   would be: background processes do not outlive the job.
  * - `stop` sends SIGTERM to the whole group, SIGKILL after `graceMs`, and resolves once the job
@@ -65,7 +108,8 @@ function safeSegment(id: string): string {
  *   asked for reports 128 + the signal number, as shells do.
  * - `logs` can be followed once per job: each line goes to one reader (see `LogQueue`).
  * - `reattach` always returns `[]`: child processes are tied to the engine process and die with
- *   it (it kills their groups on exit), so there is never anything to re-attach after a restart.
+ *   it (it, or the helper when the engine's process is gone, kills their groups), so there is never
+ *   anything to re-attach after a restart.
  */
 export class LocalOrchestrator implements Orchestrator {
   readonly name = 'local';
@@ -78,7 +122,9 @@ export class LocalOrchestrator implements Orchestrator {
     network: true,
   };
   readonly rootDir: string;
+  readonly spawnMode: LocalSpawnMode;
 
+  private readonly launcher: ProcessLauncher;
   private readonly jobs = new Map<string, LocalJob>();
   /**
    * Directories of the runs this instance created them for (others get them on first start),
@@ -88,6 +134,8 @@ export class LocalOrchestrator implements Orchestrator {
 
   constructor(options: LocalOrchestratorOptions = {}) {
     this.rootDir = options.rootDir ?? join(tmpdir(), 'containerops-local');
+    this.spawnMode = options.spawn ?? 'helper';
+    this.launcher = this.spawnMode === 'helper' ? new SpawnerLauncher() : new InProcessLauncher();
   }
 
   async isAvailable(): Promise<Availability> {
@@ -138,7 +186,10 @@ export class LocalOrchestrator implements Orchestrator {
     env['CO_WORKSPACE'] = cwd;
     env['CO_OUTPUT'] = outputPath;
     for (const [name, value] of Object.entries(dirs.inherited)) env[name] ??= value;
-    const started = await LocalJob.start({ jobId: job.id, command, cwd, env, outputPath });
+    const started = await LocalJob.start(
+      { jobId: job.id, command, cwd, env, outputPath },
+      this.launcher,
+    );
     this.jobs.set(job.id, started);
     return { id: job.id, runId: job.runId, backendId: String(started.pid), labels: job.labels };
   }
@@ -174,7 +225,18 @@ export class LocalOrchestrator implements Orchestrator {
     const owner = workspaceOwner(run);
     this.prepared.delete(owner);
     const dir = this.runDir(owner);
-    await rm(options.keepWorkspace ? join(dir, 'outputs') : dir, { recursive: true, force: true });
+    const outputs = join(dir, 'outputs');
+    // Usually every directory is empty by now (`remove` deleted the output files; many jobs leave
+    // nothing in the workspace): then one rmdir each does it. A recursive rm walks, lstats and
+    // retries every entry, several times the calls per run.
+    const gone = options.keepWorkspace
+      ? await removeIfEmpty(outputs)
+      : (await Promise.all([removeIfEmpty(outputs), removeIfEmpty(join(dir, 'workspace'))])).every(
+          Boolean,
+        ) && (await removeIfEmpty(dir));
+    if (!gone) {
+      await rm(options.keepWorkspace ? outputs : dir, { recursive: true, force: true });
+    }
   }
 
   async reattach(_selector: ReattachSelector): Promise<JobHandle[]> {
@@ -197,8 +259,10 @@ export class LocalOrchestrator implements Orchestrator {
       outputs: join(dir, 'outputs'),
       inherited,
     };
-    await mkdir(dirs.workspace, { recursive: true });
-    await mkdir(dirs.outputs, { recursive: true });
+    if (!(await makeRunDirs(dir, dirs))) {
+      await mkdir(dirs.workspace, { recursive: true });
+      await mkdir(dirs.outputs, { recursive: true });
+    }
     this.prepared.set(runId, dirs);
     return dirs;
   }

@@ -49,3 +49,29 @@ describe('user and organisation names share one namespace', () => {
     expect(told).toBe(3);
   });
 });
+
+describe('authentication through the principal cache', () => {
+  it('refuses a deleted token on the very next request', async () => {
+    const created = await identity.createToken(admin, 'short-lived');
+    expect(await identity.authenticate(`Bearer ${created.secret}`)).toMatchObject({
+      userName: 'admin',
+    });
+    // A second call is answered from the cache ...
+    expect(await identity.authenticate(`Bearer ${created.secret}`)).toBeDefined();
+    await identity.deleteToken(admin, created.record.id);
+    // ... and the deletion empties it.
+    expect(await identity.authenticate(`Bearer ${created.secret}`)).toBeUndefined();
+  });
+
+  it('gives a lowered role on the very next request', async () => {
+    await identity.setMember(admin, 'default', 'erin', 'member');
+    const erin = (await identity.principalFor('erin')) as Principal;
+    const token = await identity.createToken(admin, 'erin', { forUser: 'erin' });
+    expect((await identity.authenticate(token.secret))?.roles.get('default')).toBe('member');
+    expect(erin.roles.get('default')).toBe('member');
+    await identity.setMember(admin, 'default', 'erin', 'viewer');
+    expect((await identity.authenticate(token.secret))?.roles.get('default')).toBe('viewer');
+    await identity.removeMember(admin, 'default', 'erin');
+    expect((await identity.authenticate(token.secret))?.roles.has('default')).toBe(false);
+  });
+});

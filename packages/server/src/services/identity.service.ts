@@ -28,6 +28,7 @@ import type {
 import { badInput, conflict, forbidden, notFound } from './errors.js';
 import { newId } from './ids.js';
 import { checkName } from './names.js';
+import { PrincipalCache } from './principal-cache.js';
 import { generateToken, hashToken, TOKEN_PREFIX } from './tokens.js';
 
 const ROLES: readonly Role[] = ['admin', 'member', 'viewer'];
@@ -41,6 +42,7 @@ export const BOOTSTRAP_ORGANIZATION = 'default';
 
 export class TypeOrmIdentityService implements IdentityService {
   private readonly identityListeners = new Set<() => void>();
+  private readonly principals = new PrincipalCache();
 
   constructor(private readonly db: Database) {}
 
@@ -51,6 +53,7 @@ export class TypeOrmIdentityService implements IdentityService {
 
   /** After the commit: listeners re-read identities and must see the change. */
   private identityChanged(): void {
+    this.principals.clear();
     for (const listener of this.identityListeners) listener();
   }
 
@@ -92,9 +95,12 @@ export class TypeOrmIdentityService implements IdentityService {
   async authenticate(bearer: string): Promise<Principal | undefined> {
     const secret = bearer.replace(/^Bearer\s+/i, '').trim();
     if (!secret.startsWith(TOKEN_PREFIX)) return undefined;
-    const token = await this.db.manager.findOneBy(ApiTokenEntity, { hash: hashToken(secret) });
-    if (token === null) return undefined;
+    const hash = hashToken(secret);
     const now = Date.now();
+    const cached = this.principals.get(hash, now);
+    if (cached !== undefined) return cached;
+    const token = await this.db.manager.findOneBy(ApiTokenEntity, { hash });
+    if (token === null) return undefined;
     if (token.expiresAt !== null && token.expiresAt <= now) return undefined;
     const user = await this.db.manager.findOneBy(UserEntity, { id: token.userId });
     if (user === null) return undefined;
@@ -103,7 +109,9 @@ export class TypeOrmIdentityService implements IdentityService {
         .update(ApiTokenEntity, { id: token.id }, { lastUsedAt: now })
         .catch(() => undefined);
     }
-    return this.principalOf(user, token.id);
+    const principal = await this.principalOf(user, token.id);
+    this.principals.set(hash, principal, now, token.expiresAt);
+    return principal;
   }
 
   /** The principal of a user by name (for trusted in-process callers such as tests and triggers). */

@@ -21,9 +21,12 @@ import type {
   WorkflowVersionRecord,
 } from './contracts.js';
 import { newId } from './ids.js';
+import { WorkflowCache } from './workflow-cache.js';
 import { validateWorkflowSource } from './workflow-validation.js';
 
 export class TypeOrmWorkflowService implements WorkflowService {
+  private readonly cache = new WorkflowCache();
+
   constructor(
     private readonly db: Database,
     /** Component lookups as the calling principal (view rights checked). */
@@ -54,6 +57,7 @@ export class TypeOrmWorkflowService implements WorkflowService {
       "a workflow's uri starts with the organisation that owns it",
     );
     const applied = await this.store(p, yaml, model, result.diagnostics);
+    if (applied.changed) this.cache.clear();
     if (applied.changed) this.onChanged(); // after the commit: listeners read the new version
     return applied;
   }
@@ -178,11 +182,17 @@ export class TypeOrmWorkflowService implements WorkflowService {
   ): Promise<WorkflowVersionRecord | undefined> {
     const row = await this.visible(p, uri);
     if (row === undefined) return undefined;
+    const wanted = number ?? row.latestVersion;
+    const cached = this.cache.version(row.id, wanted);
+    if (cached !== undefined) return cached;
     const version = await this.db.manager.findOneBy(WorkflowVersionEntity, {
       workflowId: row.id,
-      number: number ?? row.latestVersion,
+      number: wanted,
     });
-    return version === null ? undefined : versionRecord(version);
+    if (version === null) return undefined;
+    const record = versionRecord(version);
+    this.cache.setVersion(record);
+    return record;
   }
 
   async remove(p: Principal, uri: string): Promise<boolean> {
@@ -193,14 +203,21 @@ export class TypeOrmWorkflowService implements WorkflowService {
       await m.delete(WorkflowVersionEntity, { workflowId: row.id });
       await m.delete(WorkflowEntity, { id: row.id });
     });
+    this.cache.clear();
     this.onChanged();
     return true;
   }
 
   private async visible(p: Principal, uri: string): Promise<WorkflowRow | undefined> {
-    const row = await this.db.manager.findOneBy(WorkflowEntity, { uri });
-    if (row === null || !hasRole(p, row.organization, 'viewer')) return undefined;
-    return row;
+    const now = Date.now();
+    let row = this.cache.row(uri, now);
+    if (row === undefined) {
+      const found = await this.db.manager.findOneBy(WorkflowEntity, { uri });
+      if (found === null) return undefined;
+      row = found;
+      this.cache.setRow(row, now);
+    }
+    return hasRole(p, row.organization, 'viewer') ? row : undefined;
   }
 }
 

@@ -18,6 +18,7 @@ import { createContext } from '../context.js';
 import type { ApiLogger } from '../errors/api-logger.js';
 import { internalError, toClientError, unauthenticatedError } from '../errors/client-error.js';
 import { authenticate } from './authenticate.js';
+import { batchSendsPerTurn } from './batched-sends.js';
 import { SocketSession } from './socket-session.js';
 
 /** Close code for a missing or unknown token (graphql-ws itself uses 4403 for "forbidden"). */
@@ -153,7 +154,10 @@ export function createWebSocketTransport(options: {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     // Other upgrade paths belong to other handlers on the same server.
     if (pathname !== path) return;
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      batchSendsPerTurn(ws, socket);
+      wss.emit('connection', ws, req);
+    });
   }
 
   return {

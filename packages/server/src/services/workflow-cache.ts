@@ -1,0 +1,46 @@
+/**
+ * What triggering a run reads on every call: the workflow's row (by uri) and its latest
+ * version, whose parsed model is the larger part of the cost (a JSON parse of the whole
+ * definition). Versions never change once written, so they are kept until the cache is cleared
+ * or full; workflow rows (which point at the latest version) are kept at most
+ * {@link WORKFLOW_ROW_CACHE_MS}. Applying or removing a workflow through this process clears
+ * both at once; the time bound is for changes made by another server sharing the database.
+ */
+import type { WorkflowRow } from '../db/entities.js';
+import type { WorkflowVersionRecord } from './contracts.js';
+
+/** How long a new version applied elsewhere (another replica) may take to be the one that runs. */
+export const WORKFLOW_ROW_CACHE_MS = 1_000;
+const MAX_ENTRIES = 1_000;
+
+export class WorkflowCache {
+  private readonly rows = new Map<string, { readonly row: WorkflowRow; readonly until: number }>();
+  private readonly versions = new Map<string, WorkflowVersionRecord>();
+
+  row(uri: string, now: number): WorkflowRow | undefined {
+    const entry = this.rows.get(uri);
+    if (entry === undefined) return undefined;
+    if (entry.until > now) return entry.row;
+    this.rows.delete(uri);
+    return undefined;
+  }
+
+  setRow(row: WorkflowRow, now: number): void {
+    if (this.rows.size >= MAX_ENTRIES) this.rows.clear();
+    this.rows.set(row.uri, { row, until: now + WORKFLOW_ROW_CACHE_MS });
+  }
+
+  version(workflowId: string, number: number): WorkflowVersionRecord | undefined {
+    return this.versions.get(`${workflowId}:${number}`);
+  }
+
+  setVersion(record: WorkflowVersionRecord): void {
+    if (this.versions.size >= MAX_ENTRIES) this.versions.clear();
+    this.versions.set(`${record.workflowId}:${record.number}`, record);
+  }
+
+  clear(): void {
+    this.rows.clear();
+    this.versions.clear();
+  }
+}
