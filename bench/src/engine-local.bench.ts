@@ -32,7 +32,7 @@ import type { LocalSpawnMode } from '@containerops/orchestrator-local';
 import { mean, median, round } from './stats.js';
 import { writeResults } from './results.js';
 
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 7);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 15);
 const JOBS = 200;
 
 function workflowYaml(jobs: number): string {

@@ -123,7 +123,7 @@ describe.each(['helper', 'in-process'] as const)('local orchestrator (spawn: %s)
 
   it('reads the $CO_OUTPUT file a job wrote and deletes it on remove', async () => {
     const spec = job(['sh', '-c', 'echo A=1 > "$CO_OUTPUT"']);
-    const file = join(rootDir, 'runs', run.runId, 'outputs', spec.id);
+    const file = join(rootDir, 'runs', run.runId, `output-${spec.id}`);
     const handle = await local.start(spec);
     for await (const _ of local.logs(handle)) void _;
     expect(await local.wait(handle)).toMatchObject({ exitCode: 0, outputFile: 'A=1\n' });
