@@ -138,7 +138,8 @@ export class LocalOrchestrator implements Orchestrator {
   constructor(options: LocalOrchestratorOptions = {}) {
     this.rootDir = options.rootDir ?? join(tmpdir(), 'containerops-local');
     this.spawnMode = options.spawn ?? 'helper';
-    this.launcher = this.spawnMode === 'helper' ? new SpawnerLauncher() : new InProcessLauncher();
+    this.launcher =
+      this.spawnMode === 'helper' ? SpawnerLauncher.shared() : new InProcessLauncher();
   }
 
   async isAvailable(): Promise<Availability> {

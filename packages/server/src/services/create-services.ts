@@ -48,6 +48,7 @@ export function createServices(deps: ServiceDeps): CreatedServices {
   const lookup: ComponentLookupFor = (p) => (ns, name, version) =>
     components.version(p, ns, name, version);
   const workflows = new TypeOrmWorkflowService(deps.db, lookup, deps.onWorkflowsChanged);
+  const scopes = new RunScopes(deps.db, () => deps.store.flushed());
   const runs = new TypeOrmRunService({
     db: deps.db,
     store: deps.store,
@@ -56,13 +57,14 @@ export function createServices(deps: ServiceDeps): CreatedServices {
     workflows,
     components: lookup,
     workspaces: deps.workspaces,
+    scopes,
   });
   const live = new ServerLiveFeed({
     store: deps.store,
     currentSeq: () => deps.store.currentSeq(),
     bus: deps.bus,
     logs: deps.logs,
-    scopes: new RunScopes(deps.db, () => deps.store.flushed()),
+    scopes,
     runs,
   });
   const health = new ServerHealthService({

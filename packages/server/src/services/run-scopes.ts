@@ -18,6 +18,14 @@ export class RunScopes {
     private readonly flushed: () => Promise<void>,
   ) {}
 
+  /**
+   * Records the scope of a run this server has just started, so that live feeds need no query
+   * for it (per run, one or two: its first events usually arrive before its row is written).
+   */
+  remember(runId: string, scope: RunScope): void {
+    this.put(runId, scope);
+  }
+
   async of(runId: string): Promise<RunScope | undefined> {
     const cached = this.cache.get(runId);
     if (cached !== undefined) return cached;
@@ -31,8 +39,12 @@ export class RunScopes {
     });
     if (row === null) return undefined;
     const scope = { organization: row.organization, workflow: row.workflowUri };
+    this.put(runId, scope);
+    return scope;
+  }
+
+  private put(runId: string, scope: RunScope): void {
     if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(runId, scope);
-    return scope;
   }
 }

@@ -28,6 +28,7 @@ import { ServerErrorCode } from './contracts.js';
 import { badInput, notFound } from './errors.js';
 import { debugWorkflowSource } from './debug-workflow.js';
 import { RunCountCache } from './run-count-cache.js';
+import type { RunScopes } from './run-scopes.js';
 import { ALL_STATUSES, queryRuns, runRecordOf } from './run-query.js';
 import { validateWorkflowSource } from './workflow-validation.js';
 
@@ -43,6 +44,8 @@ export interface RunServiceDeps {
   readonly components: ComponentLookupFor;
   /** Keeps failed runs' workspaces for a re-run from the failed job (every run keeps its own). */
   readonly workspaces: WorkspaceKeeper;
+  /** Told the scope of each run started here, for the live feeds' per-event checks. */
+  readonly scopes?: RunScopes;
 }
 
 export class TypeOrmRunService implements RunService {
@@ -119,6 +122,8 @@ export class TypeOrmRunService implements RunService {
       engine.start(workflow, { ...startOptions, keepWorkspace: true }),
     );
     const snapshot = engine.getRun(handle.runId) as RunSnapshot;
+    // Before any of its events can reach a live feed (they go through the store first).
+    this.deps.scopes?.remember(handle.runId, { organization, workflow: workflow.uri });
     // Not awaited: the run is already going; a failure here only costs the row (logged inside).
     void this.deps.workspaces
       .runStarted({

@@ -7,8 +7,9 @@
  * hops between processes on a job's way (~0.1–0.3 ms of latency), so a small short-lived host
  * such as the CLI may prefer `InProcessLauncher`.
  *
- * The helper starts with the first launch and is kept referenced only while jobs run, so it never
- * keeps the host process alive. If it dies, its running jobs are killed and reported lost, and the
+ * The helper starts with the first launch, is shared by every `local` orchestrator of the process
+ * ({@link SpawnerLauncher.shared}), and is kept referenced only while jobs run, so it never keeps
+ * the host process alive. If it dies, its running jobs are killed and reported lost, and the
  * next launch starts a new one.
  */
 import { spawn } from 'node:child_process';
@@ -171,8 +172,18 @@ class SpawnerConnection {
 
 /** See the module comment. */
 export class SpawnerLauncher implements ProcessLauncher {
+  private static sharedInstance: SpawnerLauncher | undefined;
   private connection: SpawnerConnection | undefined;
   private nextId = 1;
+
+  /**
+   * The launcher every `local` orchestrator of this process uses: one helper per process, however
+   * many orchestrators it creates (a test process or a server with several configured ones would
+   * otherwise keep a helper for each).
+   */
+  static shared(): SpawnerLauncher {
+    return (SpawnerLauncher.sharedInstance ??= new SpawnerLauncher());
+  }
 
   launch(request: LaunchRequest, listener: ProcessListener): Promise<LaunchedProcess> {
     const connection = (this.connection ??= new SpawnerConnection((gone) => {
