@@ -7,6 +7,7 @@ import { checkPluginCompatibility, createPluginInstance } from '@containerops/sd
 import type { JobSpec, LogChunk, Orchestrator, RunContext } from '@containerops/sdk';
 import { LocalOrchestrator } from './local-orchestrator.js';
 import { localOrchestratorPlugin } from './plugin.js';
+import { jobSpec } from './testdata/job-spec.js';
 
 let rootDir: string;
 let local: LocalOrchestrator;
@@ -14,20 +15,7 @@ let counter = 0;
 const run: RunContext = { runId: 'local-test-run', workflow: 'a/b/c', labels: {} };
 
 function job(command: readonly string[] | undefined, extra: Partial<JobSpec> = {}): JobSpec {
-  return {
-    id: `local-test-${++counter}`,
-    runId: run.runId,
-    workflow: 'a/b/c',
-    stage: 's',
-    action: 'a',
-    job: 'j',
-    attempt: 1,
-    ...(command ? { command } : {}),
-    env: {},
-    resources: {},
-    labels: {},
-    ...extra,
-  };
+  return jobSpec(`local-test-${++counter}`, run.runId, command, extra);
 }
 
 async function runToEnd(

@@ -8,6 +8,7 @@
  * another server sharing the database.
  */
 import type { Principal } from './contracts.js';
+import { ExpiringMap } from './expiring-map.js';
 
 /** How long a change made elsewhere (another replica) may take to reach this process's checks. */
 export const PRINCIPAL_CACHE_MS = 1_000;
@@ -15,23 +16,15 @@ export const PRINCIPAL_CACHE_MS = 1_000;
 const MAX_ENTRIES = 10_000;
 
 export class PrincipalCache {
-  private readonly entries = new Map<
-    string,
-    { readonly principal: Principal; readonly until: number }
-  >();
+  private readonly entries = new ExpiringMap<string, Principal>(MAX_ENTRIES);
 
   get(tokenHash: string, now: number): Principal | undefined {
-    const entry = this.entries.get(tokenHash);
-    if (entry === undefined) return undefined;
-    if (entry.until > now) return entry.principal;
-    this.entries.delete(tokenHash);
-    return undefined;
+    return this.entries.get(tokenHash, now);
   }
 
   set(tokenHash: string, principal: Principal, now: number, tokenExpiresAt: number | null): void {
-    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     const until = Math.min(now + PRINCIPAL_CACHE_MS, tokenExpiresAt ?? Number.POSITIVE_INFINITY);
-    this.entries.set(tokenHash, { principal, until });
+    this.entries.set(tokenHash, principal, until);
   }
 
   clear(): void {

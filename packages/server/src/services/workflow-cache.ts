@@ -8,26 +8,22 @@
  */
 import type { WorkflowRow } from '../db/entities.js';
 import type { WorkflowVersionRecord } from './contracts.js';
+import { ExpiringMap } from './expiring-map.js';
 
 /** How long a new version applied elsewhere (another replica) may take to be the one that runs. */
 export const WORKFLOW_ROW_CACHE_MS = 1_000;
 const MAX_ENTRIES = 1_000;
 
 export class WorkflowCache {
-  private readonly rows = new Map<string, { readonly row: WorkflowRow; readonly until: number }>();
+  private readonly rows = new ExpiringMap<string, WorkflowRow>(MAX_ENTRIES);
   private readonly versions = new Map<string, WorkflowVersionRecord>();
 
   row(uri: string, now: number): WorkflowRow | undefined {
-    const entry = this.rows.get(uri);
-    if (entry === undefined) return undefined;
-    if (entry.until > now) return entry.row;
-    this.rows.delete(uri);
-    return undefined;
+    return this.rows.get(uri, now);
   }
 
   setRow(row: WorkflowRow, now: number): void {
-    if (this.rows.size >= MAX_ENTRIES) this.rows.clear();
-    this.rows.set(row.uri, { row, until: now + WORKFLOW_ROW_CACHE_MS });
+    this.rows.set(row.uri, row, now + WORKFLOW_ROW_CACHE_MS);
   }
 
   version(workflowId: string, number: number): WorkflowVersionRecord | undefined {

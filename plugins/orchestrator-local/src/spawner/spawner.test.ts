@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSpec, RunContext } from '@containerops/sdk';
 import { LocalOrchestrator } from '../local-orchestrator.js';
 import { signalGroup } from '../process-group.js';
+import { jobSpec } from '../testdata/job-spec.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(here, '..', '..');
@@ -16,19 +17,7 @@ let counter = 0;
 const run: RunContext = { runId: 'spawner-test-run', workflow: 'a/b/c', labels: {} };
 
 function job(command: readonly string[]): JobSpec {
-  return {
-    id: `spawner-test-${++counter}`,
-    runId: run.runId,
-    workflow: 'a/b/c',
-    stage: 's',
-    action: 'a',
-    job: 'j',
-    attempt: 1,
-    command,
-    env: {},
-    resources: {},
-    labels: {},
-  };
+  return jobSpec(`spawner-test-${++counter}`, run.runId, command);
 }
 
 /** Polls until group `pgid` has no process left (zombies included); false after `ms`. */

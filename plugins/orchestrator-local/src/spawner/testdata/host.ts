@@ -7,22 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobSpec } from '@containerops/sdk';
 import { LocalOrchestrator } from '../../local-orchestrator.js';
+import { jobSpec } from '../../testdata/job-spec.js';
 
 const mode = process.argv[2];
 const local = new LocalOrchestrator({ rootDir: join(tmpdir(), `co-spawner-host-${process.pid}`) });
-const job = (command: string[]): JobSpec => ({
-  id: `host-${mode}`,
-  runId: `host-${process.pid}`,
-  workflow: 'a/b/c',
-  stage: 's',
-  action: 'a',
-  job: 'j',
-  attempt: 1,
-  command,
-  env: {},
-  resources: {},
-  labels: {},
-});
+const job = (command: string[]): JobSpec => jobSpec(`host-${mode}`, `host-${process.pid}`, command);
 
 if (mode === 'exit') {
   const handle = await local.start(job(['true']));
