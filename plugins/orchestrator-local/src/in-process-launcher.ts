@@ -53,8 +53,8 @@ export class InProcessLauncher implements ProcessLauncher {
   }
 }
 
-/** Sends one of `child`'s streams to `listener` as lines; also used by the spawner helper. */
-export function forwardOutput(
+/** Sends one of `child`'s streams to `listener` as lines. */
+function forwardOutput(
   child: ChildProcess,
   stream: LogStream,
   listener: Pick<ProcessListener, 'lines' | 'closed'>,

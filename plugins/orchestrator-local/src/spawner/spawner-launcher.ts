@@ -93,11 +93,6 @@ class SpawnerConnection {
     this.setReferenced(this.pending.size > 0);
   }
 
-  /** Ends the helper (it kills what it still runs); used when the host shuts down. */
-  close(): void {
-    this.child.stdin?.end();
-  }
-
   private dispatch(event: SpawnerEvent): void {
     const entry = this.pending.get(event.id);
     if (!entry) return;
@@ -200,11 +195,5 @@ export class SpawnerLauncher implements ProcessLauncher {
       });
       connection.send({ op: 'spawn', id, ...request });
     });
-  }
-
-  /** Stops the helper; a later launch starts a new one. */
-  close(): void {
-    this.connection?.close();
-    this.connection = undefined;
   }
 }

@@ -7,15 +7,15 @@
  * engine. It is started in its own session, so a Ctrl-C meant for the CLI does not reach it; the
  * CLI cancels jobs itself.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import type { LogStream } from '@containerops/sdk';
-import { forwardOutput } from '../in-process-launcher.js';
+import { InProcessLauncher } from '../in-process-launcher.js';
 import { killGroup } from '../process-group.js';
+import type { LaunchedProcess, LaunchError } from '../process-launcher.js';
 import { JsonLineReader } from './protocol.js';
 import type { SpawnerEvent, SpawnerRequest } from './protocol.js';
 
-const children = new Map<number, ChildProcess>();
+// The helper spawns exactly as a host spawning in-process does; it only carries the results over.
+const launcher = new InProcessLauncher();
+const running = new Map<number, LaunchedProcess>();
 
 // Events are written in one piece per turn of the event loop: a burst of lines from several jobs
 // costs one write, and an event still leaves within the turn that produced it.
@@ -32,54 +32,34 @@ function flush(): void {
 
 function start(request: Extract<SpawnerRequest, { op: 'spawn' }>): void {
   const { id } = request;
-  let child: ChildProcess;
-  try {
-    child = spawn(request.file, [...request.args], {
-      cwd: request.cwd,
-      env: request.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  } catch (error) {
-    // Invalid arguments (a NUL byte in an argument, say) throw instead of emitting `error`.
-    const err = error as NodeJS.ErrnoException;
-    send({ op: 'failed', id, code: err.code, message: err.message });
-    return;
-  }
-  const pid = child.pid;
-  if (pid === undefined) {
-    child.once('error', (error: NodeJS.ErrnoException) =>
-      send({ op: 'failed', id, code: error.code, message: error.message }),
-    );
-    return;
-  }
-  children.set(id, child);
-  child.on('error', () => undefined); // later errors surface as the exit
-  send({ op: 'started', id, pid });
-  const listener = {
-    lines: (stream: LogStream, lines: readonly string[], time: number) =>
-      send({ op: 'lines', id, stream, lines, time }),
-    closed: (stream: LogStream) => send({ op: 'closed', id, stream }),
+  const failed = (error: LaunchError): void =>
+    send({ op: 'failed', id, code: error.code, message: error.message });
+  const started = (job: LaunchedProcess): void => {
+    running.set(id, job);
+    send({ op: 'started', id, pid: job.pid });
   };
-  forwardOutput(child, 'stdout', listener);
-  forwardOutput(child, 'stderr', listener);
-  child.once('exit', (code, signal) => {
-    children.delete(id);
-    send({ op: 'exited', id, code, signal });
-  });
+  try {
+    const launched = launcher.launch(request, {
+      lines: (stream, lines, time) => send({ op: 'lines', id, stream, lines, time }),
+      closed: (stream) => send({ op: 'closed', id, stream }),
+      exited: (_pid, code, signal) => {
+        running.delete(id);
+        send({ op: 'exited', id, code, signal });
+      },
+    });
+    // Synchronously when the spawn succeeded, so `started` is queued before any other event.
+    if (launched instanceof Promise) launched.then(started, failed);
+    else started(launched);
+  } catch (error) {
+    // Invalid arguments (a NUL byte in an argument, say) throw instead of failing later.
+    failed(error as LaunchError);
+  }
 }
 
 function handle(request: SpawnerRequest): void {
-  if (request.op === 'spawn') {
-    start(request);
-    return;
-  }
-  const child = children.get(request.id);
-  if (!child) return;
-  for (const stream of [child.stdout, child.stderr]) {
-    if (request.op === 'pause') stream?.pause();
-    else stream?.resume();
-  }
+  if (request.op === 'spawn') start(request);
+  else if (request.op === 'pause') running.get(request.id)?.pause();
+  else running.get(request.id)?.resume();
 }
 
 const reader = new JsonLineReader<SpawnerRequest>(handle);
@@ -87,8 +67,7 @@ process.stdin.setEncoding('utf8');
 process.stdin.on('data', (text: string) => reader.push(text));
 /** The engine is gone (or asks us to go): no job may outlive it. */
 function shutDown(): never {
-  for (const child of children.values())
-    if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
+  for (const job of running.values()) killGroup(job.pid, 'SIGKILL');
   process.exit(0);
 }
 process.stdin.once('end', shutDown);
