@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+import { SkipReasonsReporter } from './vitest.skip-reasons.js';
 
 /**
  * `graphql` ships CommonJS (`main`) and ESM (`module`) builds without an `exports` map. Node (and
@@ -24,5 +25,7 @@ export const sharedConfig = defineConfig({
     alias: [{ find: /^graphql$/, replacement: graphqlEntry }],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Default output, plus one line per skipped test with its reason (issue 15).
+    reporters: ['default', new SkipReasonsReporter()],
   },
 });

@@ -5,21 +5,17 @@
  * "started" line each), every log line is stored exactly once and in order, and the queued run
  * starts and completes. Driven through the GraphQL API.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requireDocker } from '@containerops/orchestrator-docker';
+import { gql, killServerChild, startServerChild, waitFor } from '../src/server-child.js';
+import type { ServerChild } from '../src/server-child.js';
 
 const BUSYBOX = 'containerops/busybox:latest';
 const LINES = 150;
 const JOBS = ['one', 'two', 'three'];
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, '..', '..');
 const gate = await requireDocker({ images: [BUSYBOX] });
 
 const WORKFLOW = `
@@ -42,66 +38,6 @@ ${JOBS.map(
     name: end
 `;
 
-interface ServerProcess {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly adminToken: string | null;
-}
-
-async function startServerProcess(dataDir: string): Promise<ServerProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=@containerops/source',
-      '--import',
-      'tsx',
-      join(repoRoot, 'e2e/support/server-process.ts'),
-      dataDir,
-    ],
-    {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        // type-graphql's decorators need the server's tsconfig (experimentalDecorators).
-        TSX_TSCONFIG_PATH: join(repoRoot, 'packages/server/tsconfig.json'),
-        CONTAINEROPS_ORCHESTRATOR: 'docker',
-        CONTAINEROPS_ORCHESTRATOR_CONFIG: JSON.stringify({
-          network: 'none',
-          pullPolicy: 'never',
-          stopGraceMs: 1000,
-        }),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`server exited (${String(code)}): ${stderr}`)));
-    lines.once('line', (line) => {
-      const info = JSON.parse(line) as { url: string; adminToken: string | null };
-      resolve({ child, ...info });
-    });
-  });
-}
-
-async function gql<T>(
-  server: { url: string },
-  token: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<T> {
-  const res = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors !== undefined) throw new Error(JSON.stringify(body.errors));
-  return body.data as T;
-}
-
 interface RunView {
   run: {
     id: string;
@@ -110,27 +46,21 @@ interface RunView {
   };
 }
 const RUN = `query($id: ID!) { run(id: $id) { id status stages { actions { jobs { path status attempt } } } } }`;
+const SERVER_ENV = {
+  CONTAINEROPS_ORCHESTRATOR: 'docker',
+  CONTAINEROPS_ORCHESTRATOR_CONFIG: JSON.stringify({
+    network: 'none',
+    pullPolicy: 'never',
+    stopGraceMs: 1000,
+  }),
+};
 const LOGS = `query($id: ID!, $path: String!, $after: Int) { jobLogs(runId: $id, jobPath: $path, afterSeq: $after, limit: 10000) { seq text } }`;
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 describe.skipIf(!gate.available)('server restart on Docker (SIGKILL mid-run)', () => {
   let dataDir: string | undefined;
-  const children: ChildProcess[] = [];
+  const servers: ServerChild[] = [];
   afterAll(async () => {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    for (const server of servers) await killServerChild(server);
     if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -139,8 +69,8 @@ describe.skipIf(!gate.available)('server restart on Docker (SIGKILL mid-run)', (
     { timeout: 300_000 },
     async () => {
       dataDir = await mkdtemp(join(tmpdir(), 'co-server-restart-'));
-      const first = await startServerProcess(dataDir);
-      children.push(first.child);
+      const first = await startServerChild(dataDir, SERVER_ENV);
+      servers.push(first);
       const token = first.adminToken as string;
       expect(token).toMatch(/^co_/);
       const applied = await gql<{ applyWorkflow: { ok: boolean } }>(
@@ -169,11 +99,10 @@ describe.skipIf(!gate.available)('server restart on Docker (SIGKILL mid-run)', (
       );
       const queued = await gql<RunView>(first, token, RUN, { id: b });
       expect(queued.run.status).toBe('QUEUED');
-      first.child.kill('SIGKILL');
-      await new Promise((resolve) => first.child.once('exit', resolve));
+      await killServerChild(first);
 
-      const second = await startServerProcess(dataDir);
-      children.push(second.child);
+      const second = await startServerChild(dataDir, SERVER_ENV);
+      servers.push(second);
       expect(second.adminToken).toBeNull();
       for (const id of [a, b]) {
         const done = await waitFor(

@@ -8,14 +8,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-export const WEB_DIST = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'web',
-  'dist',
-);
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/**
+ * The built dashboard the server serves: web/dist, or CONTAINEROPS_WEB_DIST (to run the browser
+ * tests against another build, e.g. a copy of the previous one to see a test fail without a fix).
+ */
+export const WEB_DIST = process.env['CONTAINEROPS_WEB_DIST'] ?? join(REPO_ROOT, 'web', 'dist');
 
 export interface WebServer {
   readonly url: string;
@@ -112,7 +111,7 @@ export async function startWebServer(): Promise<WebServer> {
 }
 
 async function loadGraphqlFactory(): Promise<NonNullable<ServerModule['createGraphqlApi']>> {
-  const file = join(WEB_DIST, '..', '..', 'packages', 'server', 'src', 'graphql', 'index.ts');
+  const file = join(REPO_ROOT, 'packages', 'server', 'src', 'graphql', 'index.ts');
   const graphql = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as Pick<
     ServerModule,
     'createGraphqlApi'

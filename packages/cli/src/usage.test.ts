@@ -17,6 +17,9 @@ describe('parseCommandArgs', () => {
   it.each([
     [['--nope'], "unknown option '--nope'"],
     [['-z'], "unknown option '-z'"],
+    // Issue 15: `--orchestator` got no hint.
+    [['--jsno'], "unknown option '--jsno' (did you mean --json?)"],
+    [['--inptu=A=1'], "unknown option '--inptu' (did you mean --input?)"],
     [['--input'], "Option '--input <value>' argument missing"],
   ])('%j is a usage error', (args, message) => {
     expect(() => parseCommandArgs('run', args, options)).toThrow(new UsageError(message, 'run'));

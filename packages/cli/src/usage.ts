@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
+import { suggest } from '@containerops/core';
 
 /** Exit codes of the `containerops` command. */
 export const ExitCode = {
@@ -61,15 +62,26 @@ export function parseCommandArgs<O extends OptionsConfig>(
   try {
     return parseArgs(config);
   } catch (error) {
-    throw new UsageError(describeParseError(error), command);
+    throw new UsageError(describeParseError(error, Object.keys(config.options)), command);
   }
 }
 
-function describeParseError(error: unknown): string {
+/** `--orchestator` → ` (did you mean --orchestrator?)`, or '' when nothing is close. */
+function optionHint(written: string, known: readonly string[]): string {
+  if (!written.startsWith('--')) return '';
+  const name = written.slice(2).split('=')[0] ?? '';
+  const hint = suggest(name, known);
+  return hint === undefined ? '' : ` (did you mean --${hint}?)`;
+}
+
+function describeParseError(error: unknown, known: readonly string[]): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as NodeJS.ErrnoException).code;
   const unknown = /Unknown option '([^']+)'/.exec(error.message);
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) return `unknown option '${unknown[1]}'`;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
+    const written = unknown[1] ?? '';
+    return `unknown option '${written}'${optionHint(written, known)}`;
+  }
   const positional = /Unexpected argument '([^']+)'/.exec(error.message);
   if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && positional) {
     return `unexpected argument '${positional[1]}'`;

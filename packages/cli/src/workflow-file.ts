@@ -7,6 +7,12 @@ import type { ParseResult } from '@containerops/core';
 import { checkScriptFiles, loadHookLua, luaChecker } from './hooks/lua-validation.js';
 import type { CliIo } from './io.js';
 
+/**
+ * Receiver types a notifier handles on the command line: none yet, so `validate` and `run` warn
+ * (`unhandled-receiver`) that `receivers:` such as the original files' `mail` send nothing.
+ */
+const CLI_RECEIVER_TYPES: readonly string[] = [];
+
 export type LoadedWorkflow =
   | {
       readonly ok: true;
@@ -40,6 +46,7 @@ export async function loadWorkflowFile(io: CliIo, file: string): Promise<LoadedW
   const lua = await loadHookLua(source);
   const result = parseWorkflow(source, {
     fileName: file,
+    receiverTypes: CLI_RECEIVER_TYPES,
     ...(lua === undefined ? {} : { scriptChecker: luaChecker(lua) }),
   });
   return {

@@ -50,6 +50,7 @@ function cli(...args: string[]): Promise<Result> {
 
 function workflow(name: string, jobs: string): string {
   return `uri: acme/cli/${name}
+inputs: [WHO]
 stages:
   - type: normal
     name: main

@@ -11,3 +11,6 @@ export type { CreatedServices } from './services/create-services.js';
 export type { ServerLogger } from './logger.js';
 export { consoleLogger, silentServerLogger } from './logger.js';
 export { graphqlApiFactory } from './graphql/index.js';
+export type { DrainReport } from './lifecycle/graceful-shutdown.js';
+export { SERVER_ALREADY_RUNNING } from './lifecycle/server-lock.js';
+export { ListenErrorCode } from './http/listen.js';

@@ -19,12 +19,13 @@ stages:
       - name: compile
         jobs:
           - name: greet
-            command: "echo hello $CO_WHO; echo \\"[COUT] TOKEN = \${SECRET_VALUE}\\"; i=1; while [ $i -le 5 ]; do echo line $i; i=$((i+1)); done"
+            command: "echo hello $WHO; echo \\"[COUT] TOKEN = \${SECRET_VALUE}\\"; i=1; while [ $i -le 5 ]; do echo line $i; i=$((i+1)); done"
             environments:
               - SECRET_VALUE: "\${{ secrets.API_KEY }}"
             outputs: [TOKEN]
   - type: end
     name: end
+inputs: [WHO]
 `;
 
 describe('startServer on local + SQLite', () => {
@@ -95,7 +96,7 @@ describe('startServer on local + SQLite', () => {
     })();
 
     const run = await server.services.runs.trigger(admin, 'default/demo/hello', {
-      inputs: { CO_WHO: 'world' },
+      inputs: { WHO: 'world' },
     });
     await feed;
     const done = await server.services.runs.get(admin, run.snapshot.runId);
@@ -189,7 +190,7 @@ describe('startServer on local + SQLite', () => {
     // Give the feed time to read the current seq before the new run's first event is stored.
     await new Promise((resolve) => setTimeout(resolve, 200));
     const run = await server.services.runs.trigger(admin, 'default/demo/hello', {
-      inputs: { CO_WHO: 'again' },
+      inputs: { WHO: 'again' },
     });
     await feed;
     expect(seen.length).toBeGreaterThan(0);

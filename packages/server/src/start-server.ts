@@ -1,10 +1,11 @@
 /**
- * `startServer(config)`: the composition root. Opens the database (migrations), the log store,
- * the orchestrator and the engines; builds the services; bootstraps the first admin; listens;
- * resumes unfinished runs; starts retention. `close()` shuts it all down in reverse order.
+ * `startServer(config)`: the composition root. Locks the data directory (and a shared database),
+ * opens the database (migrations), the log store, the orchestrator and the engines; builds the
+ * services; bootstraps the first admin; listens; resumes unfinished runs; starts retention.
+ * `shutdown()` drains runs first (lifecycle/graceful-shutdown.ts); `close()` shuts it all down in
+ * reverse order.
  */
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { CallbackRegistry } from '@containerops/core';
 import { createSqliteLogStore } from '@containerops/logstore-sqlite';
@@ -14,6 +15,8 @@ import { resolveServerConfig } from './config/resolve-config.js';
 import type { ServerConfig, ServerConfigInput } from './config/server-config.js';
 import { openDatabase } from './db/data-source.js';
 import { Database } from './db/database.js';
+import { engineStoreProblems } from './db/engine-store-problems.js';
+import { storageProbes } from './db/storage-probes.js';
 import { EngineHost } from './engine-host/engine-host.js';
 import { LazyLuaHooks } from './engine-host/lazy-hooks.js';
 import { createOrchestrator } from './engine-host/orchestrators.js';
@@ -25,7 +28,12 @@ import { pluginContext } from './plugins/plugin-context.js';
 import { createHttpServer } from './http/http-server.js';
 import type { HttpServerOptions } from './http/http-server.js';
 import { ServerMetrics } from './http/metrics.js';
+import { listen } from './http/listen.js';
 import { defaultWebDir } from './http/static-files.js';
+import { lockDataDir } from './lifecycle/data-dir-lock.js';
+import { lockDatabase } from './lifecycle/database-lock.js';
+import { drainRuns } from './lifecycle/graceful-shutdown.js';
+import type { DrainReport } from './lifecycle/graceful-shutdown.js';
 import { consoleLogger } from './logger.js';
 import type { ServerLogger } from './logger.js';
 import { RetentionJob } from './retention/retention-job.js';
@@ -47,7 +55,7 @@ export interface StartServerOptions {
 }
 
 export interface StartedServer {
-  /** `http://<host>:<port>` (127.0.0.1 when listening on every interface). */
+  /** `http://<host>:<port>` (127.0.0.1 when listening on every interface: the URL this machine uses). */
   readonly url: string;
   readonly port: number;
   readonly config: ServerConfig;
@@ -59,7 +67,17 @@ export interface StartedServer {
   readonly hooks: HookRoutes;
   readonly engines: EngineHost;
   readonly retention: RetentionJob;
-  /** Graceful shutdown: stops listening, lets the stores settle, closes the database. Idempotent. */
+  /**
+   * Graceful shutdown (what SIGTERM does in `containerops serve`): refuses new runs, gives running
+   * local jobs `config.shutdownGraceMs` to finish and stops the rest with a shutdown reason,
+   * leaves Docker/Swarm jobs running for the next start (see lifecycle/graceful-shutdown.ts),
+   * then {@link close}. Idempotent; never rejects.
+   */
+  shutdown(): Promise<DrainReport>;
+  /**
+   * Stops listening, lets the stores settle, closes the database, releases the locks: without
+   * draining runs first (their jobs are left to recovery at the next start). Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -72,19 +90,38 @@ export async function startServer(
   // First: a broken plugin stops the start before anything was opened or created.
   const plugins = await loadPlugins(config.plugins);
   mkdirSync(config.dataDir, { recursive: true });
-  const cleanups: (() => Promise<void>)[] = [];
+  // Before anything is opened: a second server on this state is refused here (one line, the
+  // holder named), and the locks are the last thing released.
+  const dataDirLock = lockDataDir(config.dataDir);
+  const cleanups: (() => Promise<void>)[] = [() => dataDirLock.release()];
   const closeAll = async (): Promise<void> => {
     for (const cleanup of cleanups.reverse())
       await cleanup().catch((e: unknown) => log.error('shutdown step failed', e));
   };
   try {
+    if (config.database.type !== 'sqlite') {
+      if (config.replicas === 'one') {
+        const databaseLock = await lockDatabase(config.database, log);
+        cleanups.push(() => databaseLock.release());
+      } else {
+        log.warn(
+          'replicas: many: several servers may share this database; runs are not coordinated ' +
+            'between them yet (each resumes every unfinished run at its start)',
+        );
+      }
+    }
     const db = new Database(await openDatabase(config.database));
     cleanups.push(() => db.close());
     const bus = new EventBus();
     const metrics = new ServerMetrics();
     bus.subscribe(metrics.onEvents);
     const store = new TypeOrmRunStore(db, (events) => bus.publish(events));
-    cleanups.push(() => store.flushed());
+    cleanups.push(async () => {
+      await store.flushed();
+      // Only while the disk is full: what could not be written is lost with this process.
+      if (store.unsavedRuns > 0)
+        log.error(`shutdown: ${store.unsavedRuns} run(s) not saved (storage full)`);
+    });
     const cipher = new SecretCipher(loadSecretKey(config.dataDir, config.secretKey));
     const logs: LogStore =
       plugins.logStore === undefined
@@ -98,6 +135,15 @@ export async function startServer(
             },
           );
     cleanups.push(() => logs.close());
+    db.storage.configure({
+      log,
+      probes: storageProbes({
+        db,
+        database: config.database,
+        logs,
+        ...(plugins.logStore === undefined ? { logStorePath: config.logStorePath } : {}),
+      }),
+    });
     const orchestrator = await createOrchestrator(
       config.orchestrator,
       config.dataDir,
@@ -118,26 +164,22 @@ export async function startServer(
     });
     const routes: HttpServerOptions = {
       ready: () => Promise.resolve({ ready: false, checks: { server: 'starting' } }),
+      shuttingDown: false,
       metrics,
       hooks: hookRoutes,
       webDir: config.webDir ?? defaultWebDir(),
       logError: (id, error) => log.error(`request failed (id ${id})`, error),
     };
     const server = createHttpServer(routes);
-    const port = await new Promise<number>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, () => {
-        server.off('error', reject);
-        resolve((server.address() as AddressInfo).port);
-      });
-    });
+    const port = await listen(server, config.port, config.host);
     cleanups.push(async () => {
       await routes.graphql?.close?.();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
-    const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-    const url = `http://${localHost}:${port}`;
+    const everywhere = config.host === '0.0.0.0' || config.host === '::';
+    const localHost = everywhere ? '127.0.0.1' : config.host;
+    const url = `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`;
     const callbacks = new CallbackRegistry({
       baseUrl: `${config.publicUrl ?? url}${CALLBACK_PATH}`,
     });
@@ -157,6 +199,10 @@ export async function startServer(
       hooks,
       callbacks,
       secretsFor: (org) => secrets.providerFor(org),
+      engineOptions: {
+        maxLogBytesPerAttempt: config.jobLogLimitBytes,
+        onStoreProblem: engineStoreProblems(db.storage, log),
+      },
     });
     // The trigger host needs the services, and they tell it of workflow changes: a late binding.
     const workflowListeners: (() => void)[] = [];
@@ -176,6 +222,9 @@ export async function startServer(
     routes.callbacks = callbacks;
     let lastNotReady = '';
     routes.ready = async () => {
+      if (routes.shuttingDown === true) {
+        return { ready: false, checks: { server: 'shutting down' } };
+      }
       const { ready, checks, details } = await services.health.ready();
       // The reasons go to the log (once per change, probes come every few seconds), not to
       // the anonymous caller.
@@ -223,11 +272,17 @@ export async function startServer(
     });
     retention.start();
     cleanups.push(() => retention.stop());
+    // The one "listening" line: the address really bound, and whether others can reach it.
+    const reach = everywhere
+      ? `on every interface, port ${port} (this machine: ${url})`
+      : `on ${url}${isLoopback(config.host) ? ' (this machine only; --host 0.0.0.0 exposes it)' : ''}`;
     log.info(
-      `listening on ${url} (orchestrator ${orchestrator.name}, database ${config.database.type})`,
+      `listening ${reach}; orchestrator ${orchestrator.name}, database ${config.database.type}`,
     );
 
     let closing: Promise<void> | undefined;
+    let draining: Promise<DrainReport> | undefined;
+    const close = (): Promise<void> => (closing ??= closeAll());
     return {
       url,
       port,
@@ -238,10 +293,26 @@ export async function startServer(
       hooks: hookRoutes,
       engines: host,
       retention,
-      close: () => (closing ??= closeAll()),
+      shutdown: () =>
+        (draining ??= (async () => {
+          routes.shuttingDown = true;
+          const report = await drainRuns(host, { graceMs: config.shutdownGraceMs, log });
+          await close();
+          log.info(
+            `stopped: ${report.finished} run(s) finished during the grace period, ` +
+              `${report.stopped.length} stopped, ${report.detached.length} left running for the next start, ` +
+              `${report.parked.length} queued or paused resume at the next start`,
+          );
+          return report;
+        })()),
+      close,
     };
   } catch (error) {
     await closeAll();
     throw error;
   }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

@@ -17,6 +17,20 @@ export function isContainerRef(id: string): boolean {
   return /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(id);
 }
 
+/**
+ * True when Docker no longer has the container or is removing it (`docker rm -f` from outside):
+ * what a broken log stream of it means then is "removed", not "log failure". False when it is
+ * there or the daemon does not answer.
+ */
+export async function isContainerGone(container: Dockerode.Container): Promise<boolean> {
+  try {
+    const info = await container.inspect();
+    return info.State.Status === 'removing' || info.State.Status === 'dead';
+  } catch (error) {
+    return isNotFound(error);
+  }
+}
+
 /** Managed containers (any state) matching the selector's run id and labels. */
 export async function listJobContainers(
   docker: Dockerode,

@@ -34,7 +34,7 @@ export interface DockerOrchestratorOptions {
   readonly stopGraceMs?: number;
   /** Run tini as PID 1 in job containers (`--init`); default true. */
   readonly init?: boolean;
-  /** How long `isAvailable` waits for the daemon's ping; default 3 000 ms. */
+  /** How long `isAvailable` waits for the daemon's ping; default 10 000 ms (busy engines are slow). */
   readonly pingTimeoutMs?: number;
 }
 
@@ -54,7 +54,7 @@ export function resolveOptions(options: DockerOrchestratorOptions): ResolvedDock
     registryAuth: options.registryAuth,
     stopGraceMs: options.stopGraceMs ?? 10_000,
     init: options.init ?? true,
-    pingTimeoutMs: options.pingTimeoutMs ?? 3_000,
+    pingTimeoutMs: options.pingTimeoutMs ?? 10_000,
   };
 }
 
@@ -90,10 +90,20 @@ export async function pingDocker(
   const ping = docker.ping.bind(docker) as unknown as (opts: {
     abortSignal: AbortSignal;
   }) => Promise<unknown>;
+  const signal = AbortSignal.timeout(timeoutMs);
   try {
-    await ping({ abortSignal: AbortSignal.timeout(timeoutMs) });
+    await ping({ abortSignal: signal });
     return { available: true };
   } catch (error) {
+    // A busy engine answers late: say that, rather than that no engine answers at all.
+    if (signal.aborted) {
+      return {
+        available: false,
+        reason:
+          `the Docker engine at ${endpoint} did not answer within ${timeoutMs} ms ` +
+          '(it may be busy, not down): retry, or raise pingTimeoutMs',
+      };
+    }
     return {
       available: false,
       reason:

@@ -222,6 +222,66 @@ describe.skipIf(!gate.available)('docker orchestrator on the real engine', () =>
     }
   });
 
+  it('`docker rm -f` of a running job: its log ends without an error, wait() says it was removed', async () => {
+    const handle = await o.start(
+      job(run, 'echo up; i=0; while :; do i=$((i+1)); echo "tick $i"; sleep 0.01; done'),
+    );
+    const lines: LogChunk[] = [];
+    const follow = (async () => {
+      for await (const line of o.logs(handle)) lines.push(line);
+    })();
+    const exit = o.wait(handle);
+    while (!lines.some((l) => l.text === 'tick 20')) await new Promise((r) => setTimeout(r, 20));
+    await docker.getContainer(handle.backendId).remove({ force: true });
+    await expect(follow, 'the log ends; it is not a log-stream failure').resolves.toBeUndefined();
+    expect(await exit).toEqual({
+      exitCode: null,
+      reason: 'error',
+      message:
+        'the container was removed outside ContainerOps (docker rm -f?) before its exit could be read',
+    });
+    expect(lines[0]?.text).toBe('up');
+    await o.remove(handle);
+  });
+
+  it("a SIGKILL from outside is exited 137, not oom; a real memory kill is oom (Docker's OOMKilled)", async () => {
+    const killed = await o.start(job(run, 'echo up; sleep 30'));
+    const lines = collect(o, killed);
+    const exit = o.wait(killed);
+    await new Promise((r) => setTimeout(r, 300));
+    await docker.getContainer(killed.backendId).kill({ signal: 'SIGKILL' });
+    expect(await exit).toEqual({ exitCode: 137, reason: 'exited' });
+    await lines;
+    await o.remove(killed);
+
+    const limit = 32 * 1024 * 1024;
+    const hog = await o.start(
+      job(run, 'x=xxxxxxxxxxxxxxxx; while :; do x="$x$x"; done', {
+        resources: { memoryBytes: limit, memoryLimitBytes: limit },
+      }),
+    );
+    const [, oom] = await Promise.all([collect(o, hog), o.wait(hog)]);
+    expect(oom).toMatchObject({ exitCode: null, reason: 'oom' });
+    await o.remove(hog);
+  });
+
+  it('a line over 1 MiB arrives in pieces marked partial that join to the whole line', async () => {
+    const bytes = 3 * 1024 * 1024 + 5;
+    const handle = await o.start(
+      job(run, `printf '[COUT] BIG = '; head -c ${bytes} /dev/zero | tr '\\0' a; echo; echo after`),
+    );
+    const [lines] = await Promise.all([collect(o, handle), o.wait(handle)]);
+    await o.remove(handle);
+    const pieces = lines.slice(0, -1);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.map((l) => l.partial === true)).toEqual(
+      pieces.map((_, i) => i < pieces.length - 1),
+    );
+    expect(pieces.map((l) => l.text).join('')).toBe(`[COUT] BIG = ${'a'.repeat(bytes)}`);
+    expect(lines.at(-1)).toMatchObject({ text: 'after' });
+    expect(lines.at(-1)?.partial).toBeUndefined();
+  });
+
   it('a new instance re-attaches a running job, follows it and gets its exit; cleanup removes leftovers', async () => {
     const own = newRun();
     await o.prepare(own);

@@ -20,6 +20,7 @@ import { containerCreateOptions, containerName, workspaceVolumeName } from './co
 import { DockerErrorCode, dockerStatus, isNotFound, toOrchestratorError } from './docker-errors.js';
 import {
   createJobContainer,
+  isContainerGone,
   isContainerRef,
   listJobContainers,
   removeContainer,
@@ -29,6 +30,7 @@ import {
 import { createDockerClient, pingDocker, resolveOptions } from './docker-options.js';
 import type { DockerOrchestratorOptions, ResolvedDockerOptions } from './docker-options.js';
 import { ImageProvider } from './image/image-provider.js';
+import { finishInterruptedStart } from './interrupted-start.js';
 import { containerLogSource } from './logs/container-log-source.js';
 import { followContainerLogs } from './logs/follow-container-logs.js';
 import { DockerLogStreamError } from './logs/read-log-stream.js';
@@ -182,12 +184,11 @@ class DockerOrchestrator implements Orchestrator {
       yield* followContainerLogs(source, options);
     } catch (error) {
       if (options.signal?.aborted === true) return;
-      if (isNotFound(error)) {
-        throw new OrchestratorError(
-          ErrorCode.jobNotFound,
-          `container of job ${handle.id} is gone (${handle.backendId})`,
-        );
-      }
+      // Removed while we read (`docker rm -f` outside ContainerOps): its log went with it, and
+      // the stream breaks in whatever way the removal hit it. That is the end of the log, not a
+      // log failure: wait() says what happened to the job.
+      if (isNotFound(error) || (await isContainerGone(this.docker.getContainer(handle.backendId))))
+        return;
       const code =
         error instanceof DockerLogStreamError ? DockerErrorCode.logStreamFailed : undefined;
       throw toOrchestratorError(error, `reading logs of job ${handle.id}`, this.endpoint, code);
@@ -276,15 +277,29 @@ class DockerOrchestrator implements Orchestrator {
     this.runLabels.delete(run.runId);
   }
 
+  /**
+   * Job containers of the selector, in any state. A `created` one is a `start()` an engine crash
+   * cut short: it is started now (see `interrupted-start.ts`), so every handle returned refers
+   * to a job that runs or ran; one removed meanwhile is left out.
+   */
   async reattach(selector: ReattachSelector): Promise<JobHandle[]> {
     const containers = await listJobContainers(this.docker, selector, this.endpoint);
     const jobs = containers.filter((info) => info.Labels[ROLE_LABEL] !== SEEDER_ROLE);
-    return jobs.map((info) => ({
-      id: info.Labels[JobLabel.jobId] ?? (info.Names[0] ?? '').replace(/^\/co-/, ''),
-      runId: info.Labels[JobLabel.runId] ?? '',
-      backendId: info.Id,
-      labels: info.Labels,
-    }));
+    const present = await Promise.all(
+      jobs.map((info) =>
+        info.State === 'created'
+          ? finishInterruptedStart(this.docker.getContainer(info.Id), this.endpoint)
+          : true,
+      ),
+    );
+    return jobs
+      .filter((_, i) => present[i])
+      .map((info) => ({
+        id: info.Labels[JobLabel.jobId] ?? (info.Names[0] ?? '').replace(/^\/co-/, ''),
+        runId: info.Labels[JobLabel.runId] ?? '',
+        backendId: info.Id,
+        labels: info.Labels,
+      }));
   }
 
   /** The engine host's CPU count (to cap CPU limits); undefined when `info` fails. */

@@ -22,7 +22,8 @@ export {
   workspaceVolumeName,
 } from './container-spec.js';
 export type { ContainerContext, ResourceHostConfig } from './container-spec.js';
-export { exitFromState } from './container-exit.js';
+export { REMOVED_OUTSIDE, exitFromState } from './container-exit.js';
+export { isContainerGone } from './docker-objects.js';
 export type { ContainerExitState } from './container-exit.js';
 export {
   DockerErrorCode,

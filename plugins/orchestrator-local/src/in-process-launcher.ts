@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { LogStream } from '@containerops/sdk';
 import { LineSplitter } from './line-splitter.js';
+import type { SplitLines } from './line-splitter.js';
 import type {
   LaunchedProcess,
   LaunchRequest,
@@ -65,14 +66,15 @@ function forwardOutput(
     return;
   }
   const splitter = new LineSplitter();
-  source.on('data', (chunk: Buffer) => {
-    const lines = splitter.push(chunk);
-    if (lines.length > 0) listener.lines(stream, lines, Date.now());
-  });
+  const forward = ({ lines, partial }: SplitLines): void => {
+    if (lines.length === 0) return;
+    if (partial.length === 0) listener.lines(stream, lines, Date.now());
+    else listener.lines(stream, lines, Date.now(), partial);
+  };
+  source.on('data', (chunk: Buffer) => forward(splitter.push(chunk)));
   source.on('error', () => undefined); // the 'close' that follows ends the stream
   source.once('close', () => {
-    const rest = splitter.end();
-    if (rest.length > 0) listener.lines(stream, rest, Date.now());
+    forward(splitter.end());
     listener.closed(stream);
   });
 }

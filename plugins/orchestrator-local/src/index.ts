@@ -5,3 +5,4 @@ export { createLocalOrchestrator, LocalOrchestrator } from './local-orchestrator
 export type { LocalOrchestratorOptions, LocalSpawnMode } from './local-orchestrator.js';
 export { localOrchestratorConfig, localOrchestratorPlugin } from './plugin.js';
 export { DEFAULT_MAX_LINE_CHARS, LineSplitter } from './line-splitter.js';
+export type { SplitLines } from './line-splitter.js';

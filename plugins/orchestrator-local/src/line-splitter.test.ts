@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { LineSplitter } from './line-splitter.js';
+import type { SplitLines } from './line-splitter.js';
 
 function split(chunks: readonly (string | Buffer)[], max?: number): string[] {
+  return pieces(chunks, max).map(([text]) => text);
+}
+
+/** Every line or piece with whether it is marked partial. */
+function pieces(chunks: readonly (string | Buffer)[], max?: number): [string, boolean][] {
   const splitter = new LineSplitter(max);
-  const out: string[] = [];
+  const out: [string, boolean][] = [];
+  const add = ({ lines, partial }: SplitLines): void => {
+    lines.forEach((line, i) => out.push([line, partial.includes(i)]));
+  };
   for (const chunk of chunks)
-    out.push(...splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
-  out.push(...splitter.end());
+    add(splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+  add(splitter.end());
   return out;
 }
 
@@ -37,6 +46,21 @@ describe('LineSplitter', () => {
   it('delivers a line longer than the maximum in pieces, losing nothing', () => {
     expect(split(['abcdefghij\nxy'], 4)).toEqual(['abcd', 'efgh', 'ij', 'xy']);
     expect(split(['abc', 'defgh', 'ij'], 4)).toEqual(['abcd', 'efgh', 'ij']);
+  });
+
+  it('marks every piece of an over-long line but the last as partial', () => {
+    expect(pieces(['abcdefghij\nxy'], 4)).toEqual([
+      ['abcd', true],
+      ['efgh', true],
+      ['ij', false],
+      ['xy', false],
+    ]);
+    expect(pieces(['abc', 'defgh', 'ij\n', 'k'], 4)).toEqual([
+      ['abcd', true],
+      ['efgh', true],
+      ['ij', false],
+      ['k', false],
+    ]);
   });
 
   it('handles a very long line in one piece under the default maximum', () => {

@@ -67,7 +67,7 @@ export class LocalJob {
         return launcher.launch(
           { file, args, cwd: launch.cwd, env: launch.env },
           {
-            lines: (stream, lines, time) => queue.push(stream, lines, time),
+            lines: (stream, lines, time, partial) => queue.push(stream, lines, time, partial),
             closed: () => {
               if (--open === 0) queue.close();
             },

@@ -26,9 +26,20 @@ export class LogQueue {
     private readonly lowWater = 2_048,
   ) {}
 
-  push(stream: LogStream, lines: readonly string[], time: number): void {
+  /** `partial`: indexes in `lines` of pieces of an over-long line (`LogChunk.partial`). */
+  push(
+    stream: LogStream,
+    lines: readonly string[],
+    time: number,
+    partial?: readonly number[],
+  ): void {
     if (lines.length === 0) return;
     for (const text of lines) this.items.push({ stream, text, time });
+    if (partial !== undefined) {
+      const first = this.items.length - lines.length;
+      for (const i of partial)
+        this.items[first + i] = { stream, text: lines[i] ?? '', time, partial: true };
+    }
     this.notify();
     if (this.readers > 0 && !this.paused && this.items.length - this.head > this.highWater) {
       this.paused = true;

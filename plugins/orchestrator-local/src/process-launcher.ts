@@ -16,8 +16,16 @@ export interface LaunchRequest {
 
 /** Receives what a launched process does, in the order it happened per stream. */
 export interface ProcessListener {
-  /** Complete lines of one stream (a final line without a newline comes before `closed`). */
-  lines(stream: LogStream, lines: readonly string[], time: number): void;
+  /**
+   * Complete lines of one stream (a final line without a newline comes before `closed`).
+   * `partial`: indexes in `lines` of pieces of an over-long line that the next line continues.
+   */
+  lines(
+    stream: LogStream,
+    lines: readonly string[],
+    time: number,
+    partial?: readonly number[],
+  ): void;
   /** One stream ended: no more lines from it. */
   closed(stream: LogStream): void;
   /**

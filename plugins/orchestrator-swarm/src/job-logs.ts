@@ -20,6 +20,7 @@ import {
   containerLogSource,
   dockerSinceSeconds,
   followContainerLogs,
+  isContainerGone,
   isNotFound,
   readDockerLogStream,
 } from '@containerops/orchestrator-docker';
@@ -82,8 +83,10 @@ export async function* followJobLogs(
       yield* taskLogs(context, serviceId, task.id, options);
     }
   } catch (error) {
-    // Removing a stopped job's service removes its container under the open stream.
+    // Removing a stopped job's service removes its container under the open stream; so does a
+    // `docker rm -f` from outside, which `wait` then reports: either way the log has ended.
     if (context.isStopped() || signal?.aborted === true || isNotFound(error)) return;
+    if (await isContainerGone(context.docker.getContainer(task.containerId))) return;
     throw error;
   }
 }

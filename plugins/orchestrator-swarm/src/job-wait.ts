@@ -74,11 +74,17 @@ async function finalExit(context: JobWaitContext, snapshot: TaskSnapshot): Promi
     const handle = context.docker.getContainer(task.containerId);
     try {
       const info = await handle.inspect();
-      container = { oomKilled: info.State.OOMKilled, exitCode: info.State.ExitCode };
-      outputFile = await readContainerOutput(handle);
+      const status = info.State.Status;
+      container = {
+        oomKilled: info.State.OOMKilled,
+        exitCode: info.State.ExitCode,
+        removed: status === 'removing' || status === 'dead',
+      };
+      if (!container.removed) outputFile = await readContainerOutput(handle);
     } catch (error) {
-      // Removed meanwhile (stop() or remove() of a concurrent caller): the task still tells the code.
       if (!isNotFound(error)) throw error;
+      // Removed: by stop() (then the job reads as killed) or outside ContainerOps (`docker rm -f`).
+      container = { oomKilled: false, removed: true };
     }
   }
   const exit = exitFromTask({

@@ -63,6 +63,15 @@ export class SwarmApi implements TaskSource {
       };
       apiVersion = String(version.ApiVersion ?? '');
     } catch (error) {
+      // A busy engine answers late: say that, rather than that no engine answers at all.
+      if (signal.aborted) {
+        return {
+          available: false,
+          reason:
+            `the Docker engine at ${this.endpoint} did not answer within ${this.pingTimeoutMs} ms ` +
+            '(it may be busy, not down): retry, or raise pingTimeoutMs',
+        };
+      }
       return {
         available: false,
         reason:

@@ -41,7 +41,7 @@ export interface SwarmOrchestratorOptions {
    * default 30 000 ms. Reservations no node can ever meet fail `start` at once.
    */
   readonly unschedulableTimeoutMs?: number;
-  /** How long `isAvailable` waits for the engine; default 3 000 ms. */
+  /** How long `isAvailable` waits for the engine; default 10 000 ms (busy engines are slow). */
   readonly pingTimeoutMs?: number;
 }
 
@@ -69,7 +69,7 @@ export function resolveSwarmOptions(options: SwarmOrchestratorOptions): Resolved
     pollIntervalMs: options.pollIntervalMs ?? 200,
     logSource: options.logSource ?? 'auto',
     unschedulableTimeoutMs: options.unschedulableTimeoutMs ?? 30_000,
-    pingTimeoutMs: options.pingTimeoutMs ?? 3_000,
+    pingTimeoutMs: options.pingTimeoutMs ?? 10_000,
   };
 }
 

@@ -183,6 +183,66 @@ describe.skipIf(!gate.available)('swarm orchestrator on this engine', () => {
     expect(await servicesOf(run.runId)).toHaveLength(0);
   });
 
+  it('a new instance re-attaching a service whose task never ran reports error, never an exit', async () => {
+    const run = newRun();
+    await o.prepare(run);
+    const context = {
+      stopGraceMs: 1_000,
+      init: true,
+      volumeDriver: 'local',
+      volumeDriverOptions: {},
+    };
+    // Pending forever (no node matches), as a start cut short would leave it if Swarm could not
+    // place it; and rejected (its image cannot be had: a registry on a closed loopback port).
+    const pending = job(run, { stdout: ['never'], exitCode: 0 });
+    await docker.createService(
+      serviceCreateOptions(pending, {
+        ...context,
+        image,
+        placementConstraints: ['node.labels.containerops-never==true'],
+      }),
+    );
+    const rejected = job(run, { stdout: ['never'], exitCode: 0 });
+    await docker.createService(
+      serviceCreateOptions(rejected, {
+        ...context,
+        image: '127.0.0.1:9/containerops/never-built:1',
+        placementConstraints: [],
+      }),
+    );
+    const restarted = createSwarmOrchestrator({ pollIntervalMs: 100, unschedulableTimeoutMs: 500 });
+    const found = await restarted.reattach({ runId: run.runId });
+    expect(found.map((h) => h.id).sort()).toEqual([pending.id, rejected.id].sort());
+    for (const handle of found) {
+      const [lines, exit] = await Promise.all([collect(restarted, handle), restarted.wait(handle)]);
+      expect(exit, handle.id).toMatchObject({ exitCode: null, reason: 'error' });
+      expect(lines).toEqual([]);
+      await restarted.remove(handle);
+    }
+  }, 60_000);
+
+  it('`docker rm -f` of a running task container: the log ends without an error, wait() says removed', async () => {
+    const run = newRun();
+    await o.prepare(run);
+    const handle = await o.start(job(run, { stdout: ['up'], sleepMs: 60_000 }));
+    const lines: LogChunk[] = [];
+    const follow = (async () => {
+      for await (const line of o.logs(handle)) lines.push(line);
+    })();
+    const exit = o.wait(handle);
+    while (!lines.some((l) => l.text === 'up')) await new Promise((r) => setTimeout(r, 50));
+    const [container] = await containersOf(run.runId);
+    await docker.getContainer(container?.Id ?? 'missing').remove({ force: true });
+    await expect(follow, 'the log ends; it is not a log-stream failure').resolves.toBeUndefined();
+    expect(await exit).toEqual({
+      exitCode: null,
+      reason: 'error',
+      message:
+        "the job's container was removed outside ContainerOps (docker rm -f?) before its exit could be read",
+    });
+    await o.remove(handle);
+  }, 60_000);
+
   it('resumes container logs after a restart: sinceTime/skipAtSinceTime skip exactly the stored lines', async () => {
     const run = newRun();
     // One stream: Docker stamps stdout and stderr in separate readers, so stamps are ordered

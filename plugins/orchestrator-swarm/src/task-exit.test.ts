@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseTask } from './swarm-types.js';
 import type { SwarmTask } from './swarm-types.js';
-import { exitFromTask, pendingProblem } from './task-exit.js';
+import { CONTAINER_REMOVED, exitFromTask, pendingProblem } from './task-exit.js';
 
 const task = (overrides: Partial<SwarmTask> = {}): SwarmTask => ({
   id: 't1',
@@ -27,6 +27,24 @@ describe('exitFromTask', () => {
       exitCode: 42,
       reason: 'exited',
     });
+  });
+
+  it('a container removed outside ContainerOps -> error "removed", not the 137 of its kill', () => {
+    const killed = task({ state: 'failed', err: 'task: non-zero exit (137)', exitCode: 137 });
+    expect(
+      exitFromTask({
+        task: killed,
+        stoppedByUs: false,
+        container: { oomKilled: false, removed: true },
+      }),
+    ).toEqual({ exitCode: null, reason: 'error', message: CONTAINER_REMOVED });
+    expect(
+      exitFromTask({
+        task: killed,
+        stoppedByUs: true,
+        container: { oomKilled: false, removed: true },
+      }).reason,
+    ).toBe('killed');
   });
 
   it('an OOM-killed container -> oom without exit code', () => {

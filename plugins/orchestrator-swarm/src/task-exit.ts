@@ -10,7 +10,13 @@ import { terminalTaskStates } from './swarm-types.js';
 export interface ContainerFacts {
   readonly oomKilled: boolean;
   readonly exitCode?: number;
+  /** Gone or being removed when inspected (`docker rm -f` outside ContainerOps, or our stop). */
+  readonly removed?: boolean;
 }
+
+/** Why a job whose task container was removed by someone else has no trustworthy exit. */
+export const CONTAINER_REMOVED =
+  "the job's container was removed outside ContainerOps (docker rm -f?) before its exit could be read";
 
 export interface ExitFacts {
   /** The newest task, or `undefined` when the service (and so its tasks) is gone. */
@@ -31,6 +37,8 @@ const NON_ZERO_EXIT = /^task: non-zero exit \(\d+\)/;
  * The job's exit from its final task. Call only when the task is terminal or gone. In order:
  * - the container was OOM-killed: `oom` (no exit code: the kernel killed it);
  * - stopped by us: `killed`, with the job's own exit code when it exited on SIGTERM by itself;
+ * - its container removed by someone else: `error` {@link CONTAINER_REMOVED} (the 137 Swarm shows
+ *   is the removal's kill, not the job's);
  * - `complete`: `exited` with code 0 (or the recorded one);
  * - `failed` after the process ran ("task: non-zero exit (N)"): `exited` with the code;
  * - `failed` before it ran, `rejected` (e.g. "No such image"), `orphaned`, or removed by someone
@@ -51,6 +59,9 @@ export function exitFromTask(facts: ExitFacts): JobExit {
     const code =
       task?.containerId === undefined || exitCode === undefined || exitCode > 128 ? null : exitCode;
     return { exitCode: code, reason: 'killed', message: 'stopped by ContainerOps' };
+  }
+  if (container?.removed === true) {
+    return { exitCode: null, reason: 'error', message: CONTAINER_REMOVED };
   }
   if (task === undefined) {
     return {

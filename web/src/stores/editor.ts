@@ -10,6 +10,8 @@ import type { WorkflowGraph } from '../workflow/graph-model.js';
 import { locate } from '../workflow/graph-edit.js';
 import { graphToYaml } from '../workflow/graph-to-yaml.js';
 import { parseWorkflowGraph } from '../workflow/yaml-to-graph.js';
+import { keepSourceSpacing, yamlFormatOf } from '../workflow/yaml-format.js';
+import type { YamlFormat } from '../workflow/yaml-format.js';
 import type { YamlProblem } from '../workflow/yaml-to-graph.js';
 
 export function createEditor(initialYaml: string) {
@@ -25,6 +27,8 @@ export function createEditor(initialYaml: string) {
   const selectedId = ref<string | null>(null);
   const diagnostics = ref<readonly Diagnostic[]>([]);
   let doc: Document | undefined;
+  /** The user's layout (padding, indentation), kept when a graph edit rewrites the YAML. */
+  let format: YamlFormat = {};
 
   /** Replaces the YAML text; re-reads the graph when it parses. Returns whether it did. */
   const setYaml = (text: string): boolean => {
@@ -39,6 +43,7 @@ export function createEditor(initialYaml: string) {
     problems.value = [];
     graph.value = result.graph;
     doc = result.doc;
+    format = yamlFormatOf(text, result.doc);
     // Keep the selection on the node at the same path (ids are new after a re-read).
     selectedId.value = null;
     if (selectedPath !== undefined) {
@@ -53,7 +58,7 @@ export function createEditor(initialYaml: string) {
   /** Applies a change to the graph and writes the YAML from it. */
   const edit = (change: (g: WorkflowGraph) => void): void => {
     change(graph.value);
-    yaml.value = graphToYaml(graph.value, doc);
+    yaml.value = keepSourceSpacing(yaml.value, graphToYaml(graph.value, doc, format));
     problems.value = [];
     version.value++;
   };

@@ -5,7 +5,7 @@
 import type { NodeStatus, Run } from '../api/types.js';
 import type { WorkflowGraph } from './graph-model.js';
 import {
-  actionNames,
+  actionNameInfo,
   jobNames,
   jobOutputs,
   sequencing,
@@ -28,6 +28,8 @@ export interface TreeJob {
 export interface TreeAction {
   readonly id: string;
   readonly name: string;
+  /** The file gave no name, or repeated a sibling's: the engine runs it under this generated one. */
+  readonly generated?: boolean;
   readonly path: string;
   readonly jobs: readonly TreeJob[];
   readonly status?: NodeStatus;
@@ -46,7 +48,8 @@ export interface TreeStage {
 export function treeFromGraph(graph: WorkflowGraph): TreeStage[] {
   return graph.stages.items.map((stage, si) => {
     const sName = stageName(stage, si);
-    const aNames = actionNames(stage);
+    const aInfo = actionNameInfo(stage);
+    const aNames = aInfo.map((a) => a.name);
     return {
       id: stage.id,
       name: sName,
@@ -58,6 +61,7 @@ export function treeFromGraph(graph: WorkflowGraph): TreeStage[] {
         return {
           id: action.id,
           name: aNames[ai] ?? '',
+          ...(aInfo[ai]?.generated === true ? { generated: true } : {}),
           path: aPath,
           jobs: action.jobs.items.map((job, ji) => ({
             id: job.id,

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { treeFromGraph } from './flow-tree.js';
 import type { TreeStage } from './flow-tree.js';
 import { describeNode, edgesPath, neighbour, stepPath } from './graph-draw.js';
 import { layoutTree } from './graph-layout.js';
+import { parseWorkflowGraph } from './yaml-to-graph.js';
 
 const stages: TreeStage[] = [
   {
@@ -57,5 +59,35 @@ describe('graph drawing', () => {
     expect(neighbour(layout, 'build.b.j', 'ArrowUp')).toBe('build.a.j');
     expect(neighbour(layout, 'build', 'ArrowUp')).toBeUndefined();
     expect(neighbour(layout, 'build.b.j', 'ArrowRight')).toBeUndefined();
+  });
+});
+
+describe('generated action names (original ContainerOps files)', () => {
+  it('names a repeated action like the engine and marks it as generated', () => {
+    const parsed = parseWorkflowGraph(
+      [
+        'uri: a/b/c',
+        'stages:',
+        '  - type: normal',
+        '    name: build',
+        '    actions:',
+        '      - name: compile',
+        '        jobs: [{ endpoint: example/one:1 }]',
+        '      - name: compile',
+        '        jobs: [{ endpoint: example/two:1 }]',
+        '      - jobs: [{ endpoint: example/three:1 }]',
+      ].join('\n'),
+    );
+    if (!parsed.ok) throw new Error('the fixture must parse');
+    const tree = treeFromGraph(parsed.graph);
+    expect(tree[0]?.actions.map((a) => [a.name, a.generated === true])).toEqual([
+      ['compile', false],
+      ['compile-2', true],
+      ['action-3', true],
+    ]);
+    const labels = layoutTree(tree)
+      .nodes.filter((n) => n.kind === 'action')
+      .map((n) => describeNode(n).sub);
+    expect(labels).toEqual(['action', 'action · generated name', 'action · generated name']);
   });
 });

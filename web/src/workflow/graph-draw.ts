@@ -39,7 +39,8 @@ export function describeNode(n: LayoutNode): NodeLabel {
     return {
       kind: 'action',
       title: n.action.name,
-      sub: 'action',
+      // A generated name is not in the file: say so, or users search the YAML for it in vain.
+      sub: n.action.generated === true ? 'action · generated name' : 'action',
       status: n.action.status,
       outputs: [],
     };

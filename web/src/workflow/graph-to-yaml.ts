@@ -7,6 +7,7 @@ import { isMap, isScalar, isSeq, Pair, stringify } from 'yaml';
 import type { Document, Node as YamlNode, ParsedNode, Scalar } from 'yaml';
 import type { Children, KeyOrder, WorkflowGraph, YamlMap, YamlValue } from './graph-model.js';
 import { isYamlMap } from './yaml-to-graph.js';
+import type { YamlFormat } from './yaml-format.js';
 
 function childList<T>(children: Children<T>, write: (item: T) => YamlValue): YamlValue {
   if (children.raw !== undefined) return children.raw;
@@ -104,11 +105,18 @@ function patch(doc: Document, node: unknown, value: YamlValue): YamlNode {
   if (Array.isArray(value) && isSeq(node)) {
     const old = [...node.items];
     const used = new Set<unknown>();
+    // A node whose name is still in the list belongs to that entry: a new stage inserted before
+    // "end" must not take over end's node (and its style) just because it sits at end's index.
+    const names = new Set(value.map(nameOf).filter((n) => n !== undefined));
+    const free = (o: unknown): boolean => {
+      const name = nameOf(o);
+      return !used.has(o) && (name === undefined || !names.has(name));
+    };
     node.items = value.map((entry, index) => {
       const name = nameOf(entry);
       let match =
         name === undefined ? undefined : old.find((o) => !used.has(o) && nameOf(o) === name);
-      if (match === undefined && !used.has(old[index])) match = old[index];
+      if (match === undefined && free(old[index])) match = old[index];
       if (match !== undefined) used.add(match);
       return patch(doc, match, entry);
     });
@@ -130,10 +138,11 @@ export function patchDocument(doc: Document, data: YamlMap): Document {
 
 /**
  * Writes the graph as YAML. Pass the Document the graph was parsed from to keep comments and
- * formatting; it is patched in place.
+ * per-node styles (it is patched in place), and the source's layout (`yamlFormatOf`) to keep
+ * padding and indentation.
  */
-export function graphToYaml(graph: WorkflowGraph, doc?: Document): string {
+export function graphToYaml(graph: WorkflowGraph, doc?: Document, format: YamlFormat = {}): string {
   const data = graphToData(graph);
-  if (doc === undefined) return stringify(data, { lineWidth: 0 });
-  return patchDocument(doc, data).toString({ lineWidth: 0 });
+  if (doc === undefined) return stringify(data, { lineWidth: 0, ...format });
+  return patchDocument(doc, data).toString({ lineWidth: 0, ...format });
 }

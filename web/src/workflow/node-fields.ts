@@ -42,14 +42,30 @@ export function stageName(stage: StageNode, index: number): string {
   return textField(stage.fields, 'name') ?? `stage-${index + 1}`;
 }
 
-/** Action names, generated ones resolved against the explicit names of their siblings. */
+/**
+ * Action names, generated ones resolved against the explicit names of their siblings. Like the
+ * engine, an action that repeats an earlier sibling's name (original ContainerOps files do) runs
+ * under a generated name: `build`, `build-2`.
+ */
 export function actionNames(stage: StageNode): string[] {
-  return uniqueNames(
-    stage.actions.items.map((a, i) => ({
-      explicit: textField(a.fields, 'name'),
-      base: `action-${i + 1}`,
-    })),
-  );
+  return actionNameInfo(stage).map((a) => a.name);
+}
+
+/** Each action's effective name, and whether the engine generated it (none given, or repeated). */
+export function actionNameInfo(stage: StageNode): { name: string; generated: boolean }[] {
+  const seen = new Set<string>();
+  const entries = stage.actions.items.map((a, i) => {
+    const written = textField(a.fields, 'name');
+    const repeated = written !== undefined && seen.has(written);
+    if (written !== undefined) seen.add(written);
+    return repeated
+      ? { explicit: undefined, base: written, generated: true }
+      : { explicit: written, base: `action-${i + 1}`, generated: written === undefined };
+  });
+  return uniqueNames(entries).map((name, i) => ({
+    name,
+    generated: entries[i]?.generated ?? false,
+  }));
 }
 
 function baseName(text: string | undefined): string | undefined {

@@ -27,14 +27,18 @@ export function connect(
   values: { readonly server?: string | undefined; readonly token?: string | undefined },
   io: CliIo,
 ): ApiClient {
-  const server = nonEmpty(values.server) ?? nonEmpty(io.env[SERVER_ENV]);
+  const fromFlag = nonEmpty(values.server);
+  const server = fromFlag ?? nonEmpty(io.env[SERVER_ENV]);
   if (server === undefined) {
     throw new UsageError(`no server given: pass --server URL or set ${SERVER_ENV}`, command);
   }
   try {
     graphqlUrl(server);
   } catch (error) {
-    throw new UsageError(`--server: ${(error as Error).message}`, command);
+    // Name where the bad value came from: the flag, or the variable the user may have forgotten.
+    const source = fromFlag === undefined ? `${SERVER_ENV}="${server}"` : '--server';
+    const scheme = server.includes('://') ? '' : ` (did you mean http://${server}?)`;
+    throw new UsageError(`${source}: ${(error as Error).message}${scheme}`, command);
   }
   const token = nonEmpty(values.token) ?? nonEmpty(io.env[TOKEN_ENV]);
   if (token === undefined) {

@@ -80,6 +80,11 @@ export async function runSession(options: RunSessionOptions): Promise<number> {
 
   let interrupted = false;
   const removers: (() => void)[] = [];
+  // A run waiting at a pause stage without a timeout holds no timer, socket or child process: the
+  // event loop would empty during the top-level await and Node would exit (code 13) with the run's
+  // workspace left behind. This ref'd timer keeps the process alive until the run has ended and
+  // cleaned up (approval, Ctrl-C, or the pause's timeout).
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   try {
     const handle = engine.start(options.workflow, {
       inputs: options.inputs,
@@ -116,6 +121,7 @@ export async function runSession(options: RunSessionOptions): Promise<number> {
     renderer.finish({ snapshot, interrupted, exitCode });
     return exitCode;
   } finally {
+    clearInterval(keepAlive);
     for (const remove of removers) remove();
     unobserve();
   }

@@ -48,13 +48,26 @@ describe('containerops run (in process, fake orchestrator)', () => {
     expect(io.stdout.text).toContain('  ✗ build.compile.broken: exited with code 3\n');
   });
 
+  it('refuses undeclared or reserved --input names before running anything', async () => {
+    const job = `          - name: echo
+            command: x
+`;
+    const io = new MemoryIo({ files: { '/w/wf.yaml': `inputs: [GREETING]\n${workflow(job)}` } });
+    await expect(
+      run.run(['wf.yaml', '--input', 'PATH=/tmp', '--input', 'OTHER=1'], io),
+    ).resolves.toBe(1);
+    expect(io.stderr.text + io.stdout.text).toMatch(/reserved or malformed names "PATH"/);
+    expect(io.stderr.text + io.stdout.text).toMatch(/undeclared inputs "OTHER"/);
+    expect(io.stdout.text).not.toContain('echo');
+  });
+
   it('passes --input to the jobs', async () => {
     const job = `          - name: echo
             command: x
             environments:
               FAKE_ECHO_ENV: GREETING
 `;
-    const io = new MemoryIo({ files: { '/w/wf.yaml': workflow(job) } });
+    const io = new MemoryIo({ files: { '/w/wf.yaml': `inputs: [GREETING]\n${workflow(job)}` } });
     await expect(run.run(['wf.yaml', '--json', '--input', 'GREETING=a=b'], io)).resolves.toBe(0);
     const result = io.stdout.text
       .trimEnd()
@@ -136,6 +149,32 @@ describe('containerops run (in process, fake orchestrator)', () => {
     ).rejects.toThrow("unknown orchestrator 'nomad'; known: fake");
     await expect(run.run(['a', '--input', 'x'], io)).rejects.toThrow(
       "--input expects KEY=VALUE, got 'x'",
+    );
+  });
+});
+
+describe('containerops run: first-run hints (issue 15)', () => {
+  it('hints at server mode when a stored workflow name is not a file', async () => {
+    const io = new MemoryIo();
+    await expect(run.run(['default/examples/hello'], io)).resolves.toBe(1);
+    expect(io.stderr.text).toBe(
+      'containerops run: cannot read default/examples/hello: no such file\n' +
+        '  "default/examples/hello" looks like the name of a workflow stored on a server: set CONTAINEROPS_SERVER (and CONTAINEROPS_TOKEN), or pass --server URL, to run it there\n',
+    );
+  });
+
+  it('gives no server hint for a missing .yaml file', async () => {
+    const io = new MemoryIo();
+    await expect(run.run(['a/b/missing.yaml'], io)).resolves.toBe(1);
+    expect(io.stderr.text).toBe('containerops run: cannot read a/b/missing.yaml: no such file\n');
+  });
+
+  it('names CONTAINEROPS_SERVER, not --server, when the variable is not a URL', async () => {
+    const io = new MemoryIo({
+      env: { CONTAINEROPS_SERVER: 'localhost:18101', CONTAINEROPS_TOKEN: 'co_x' },
+    });
+    await expect(run.run(['default/examples/hello'], io)).rejects.toThrow(
+      'CONTAINEROPS_SERVER="localhost:18101": expected an http:// or https:// URL, got localhost:18101 (did you mean http://localhost:18101?)',
     );
   });
 });

@@ -1,7 +1,7 @@
 /**
  * `containerops run FILE`: validates a workflow, runs it on an orchestrator and shows it live.
  */
-import { Engine, formatDiagnostic } from '@containerops/core';
+import { Engine, formatDiagnostic, resolveRunInputs } from '@containerops/core';
 import type { Orchestrator } from '@containerops/core';
 import type { CliIo } from '../io.js';
 import { orchestratorRegistry, selectOrchestrator } from '../orchestrators/registry.js';
@@ -126,13 +126,20 @@ export function createRunCommand(
       const callbackPort = parsePort(values['callback-port']);
 
       const loaded = await loadWorkflowFile(io, file);
-      if (!loaded.ok) return fail(io, json, loaded.error);
+      if (!loaded.ok) return fail(io, json, `${loaded.error}${serverHint(file, loaded.error)}`);
       const { diagnostics, workflow } = loaded.result;
       for (const d of diagnostics) {
         if (json) io.stdout.write(`${JSON.stringify({ type: 'diagnostic', file, ...d })}\n`);
         else io.stderr.write(`${formatDiagnostic(file, d)}\n`);
       }
       if (workflow === undefined) return fail(io, json, `${file} is invalid; nothing was run`);
+      // The rule the server applies too: only declared, non-reserved inputs (core's run-inputs).
+      let runInputs: Record<string, string>;
+      try {
+        runInputs = resolveRunInputs(workflow.inputs, inputs ?? {});
+      } catch (error) {
+        return fail(io, json, (error as Error).message);
+      }
 
       let orchestrator: Orchestrator;
       try {
@@ -176,7 +183,7 @@ export function createRunCommand(
           orchestrator: orchestrator.name,
           renderer,
           io,
-          inputs,
+          inputs: runInputs,
           keepWorkspace: values['keep-workspace'] ?? false,
           approve: values.approve ?? false,
         });
@@ -208,6 +215,22 @@ function isRemote(server: string | undefined, io: CliIo, name: string): boolean 
   const fromEnv = io.env[SERVER_ENV];
   return fromEnv !== undefined && fromEnv.trim() !== '' && !/\.ya?ml$/i.test(name);
 }
+
+/**
+ * `run default/examples/hello` without a server: the name of a stored workflow was read as a file
+ * name. Say how to run it on a server instead of only "no such file".
+ */
+function serverHint(name: string, error: string): string {
+  if (!error.endsWith('no such file') || !STORED_WORKFLOW_NAME.test(name)) return '';
+  if (/\.ya?ml$/i.test(name)) return '';
+  return (
+    `\n  "${name}" looks like the name of a workflow stored on a server: set ${SERVER_ENV} ` +
+    '(and CONTAINEROPS_TOKEN), or pass --server URL, to run it there'
+  );
+}
+
+/** namespace/repository/name, not a path to a YAML file. */
+const STORED_WORKFLOW_NAME = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
 
 /** `--callback-port`: a TCP port number, or undefined when not given. */
 function parsePort(text: string | undefined): number | undefined {

@@ -86,3 +86,18 @@ describe('containerops validate', () => {
     await expect(validateCommand.run([], new MemoryIo())).rejects.toThrow('no workflow file given');
   });
 });
+
+describe('containerops validate: original ContainerOps files (issue 15)', () => {
+  it('says that no notifier handles mail receivers, once per type, as a warning', async () => {
+    const withMail = valid.replace(
+      'stages:\n',
+      'receivers:\n  - { type: mail, address: a@example.com }\n  - { type: mail, address: b@example.com }\nstages:\n',
+    );
+    const io = new MemoryIo({ files: { '/w/mail.yaml': withMail } });
+    await expect(validateCommand.run(['mail.yaml'], io)).resolves.toBe(0);
+    expect(io.stdout.text).toBe(
+      'mail.yaml:3:13: warning unhandled-receiver: no notifier handles "mail" receivers yet: nothing will be sent to them (they are kept in the workflow)\n' +
+        'valid: 1 file checked, 0 errors, 1 warning\n',
+    );
+  });
+});

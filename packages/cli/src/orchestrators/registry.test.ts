@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseWorkflow } from '@containerops/core';
 import { FakeOrchestrator } from '@containerops/core/testing';
 import { UsageError } from '../usage.js';
 import {
@@ -71,6 +72,28 @@ describe('selectOrchestrator', () => {
     await expect(selectOrchestrator('docker', [named('docker', false)])).rejects.toThrow(
       'the docker orchestrator is not available: docker is down',
     );
+  });
+
+  it('refuses up front a requested orchestrator that cannot run every job, saying why', async () => {
+    const parsed = parseWorkflow(
+      [
+        'uri: examples/hello/ci',
+        'stages:',
+        '  - type: normal',
+        '    name: build',
+        '    actions:',
+        '      - name: compile',
+        '        jobs: [{ name: version, command: echo 1 }]',
+      ].join('\n'),
+    );
+    const err = await selectOrchestrator('docker', [named('docker', true)], parsed.workflow).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({
+      code: 'ORCHESTRATOR_UNAVAILABLE',
+      message:
+        'the docker orchestrator cannot run this workflow: it needs an image for every job (not: build.compile.version); run it with --orchestrator local, or give those jobs an "endpoint" image',
+    });
   });
 
   it('registers local, docker and swarm, docker preferred over local', () => {

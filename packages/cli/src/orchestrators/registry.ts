@@ -44,7 +44,8 @@ export const orchestratorRegistry: readonly OrchestratorEntry[] = [
  *
  * @throws UsageError for an unknown name (the message lists the known ones).
  * @throws UserError `ORCHESTRATOR_UNAVAILABLE` when the requested one is not installed or not
- *   available, or when no default is; the message says why for each.
+ *   available, or cannot run some job of `workflow` (an image-less job on a container backend,
+ *   an image on `local`), or when no default is; the message says why for each.
  */
 export async function selectOrchestrator(
   requested: string | undefined,
@@ -64,6 +65,17 @@ export async function selectOrchestrator(
       throw new UserError(
         ErrorCode.orchestratorUnavailable,
         `the ${entry.name} orchestrator ${reason}`,
+      );
+    }
+    // Refuse up front rather than start the run and fail each job ("has no image") one by one.
+    const misfit = workflow === undefined ? undefined : workflowMisfit(orchestrator, workflow);
+    if (misfit !== undefined) {
+      const other = orchestrator.capabilities.images
+        ? 'run it with --orchestrator local, or give those jobs an "endpoint" image'
+        : 'run it on a container orchestrator (--orchestrator docker), or give those jobs a "command"';
+      throw new UserError(
+        ErrorCode.orchestratorUnavailable,
+        `the ${entry.name} orchestrator cannot run this workflow: it ${misfit}; ${other}`,
       );
     }
     return orchestrator;

@@ -67,7 +67,7 @@ describe('default choice by workflow', () => {
     expect(await selectOrchestrator(undefined, entries, images)).toBe(docker);
   });
 
-  it('falls back to the first available when none fits, and honours an explicit choice', async () => {
+  it('falls back to the first available when none fits; refuses an explicit misfit', async () => {
     const mixed = workflowOf(`uri: a/b/c
 stages:
   - type: normal
@@ -81,6 +81,10 @@ stages:
             endpoint: busybox
 `);
     expect(await selectOrchestrator(undefined, entries, mixed)).toBe(docker);
-    expect(await selectOrchestrator('docker', entries, commands)).toBe(docker);
+    // Issue 15: `run examples/hello.yaml --orchestrator docker` used to start and fail each job.
+    await expect(selectOrchestrator('docker', entries, commands)).rejects.toThrow(
+      /^the docker orchestrator cannot run this workflow: it needs an image for every job/,
+    );
+    expect(await selectOrchestrator('docker', entries, images)).toBe(docker);
   });
 });

@@ -12,3 +12,4 @@ export * from './output-collector.js';
 export * from './result.js';
 export * from './secret-masker.js';
 export * from './secret-refs.js';
+export * from './run-inputs.js';

@@ -100,4 +100,66 @@ describe('OutputCollector', () => {
     expect(r.errorCode).toBe('INVALID_OUTPUT_FILE');
     expect(r.error).toMatch(/line 2: heredoc for "B" is never closed/);
   });
+
+  it('joins a [COUT] line delivered in pieces (partial) and checks it whole', () => {
+    const c = collector('stdout-and-file', 64);
+    expect(c.acceptStdoutLine('[COUT] LONG = abc', true)).toBe(false);
+    expect(c.acceptStdoutLine('def', true)).toBe(false);
+    expect(c.acceptStdoutLine('ghi')).toBe(true);
+    expect(c.finish().outputs).toEqual({ LONG: 'abcdefghi' });
+  });
+
+  it('fails a [COUT] line over the cap with OUTPUT_TOO_LARGE, as many small lines would', () => {
+    const c = collector('stdout-and-file', MiB);
+    const piece = 'a'.repeat(MiB - 16);
+    c.acceptStdoutLine(`[COUT] BIG = ${piece}`, true);
+    for (let i = 0; i < 48; i++) c.acceptStdoutLine(piece, true);
+    c.acceptStdoutLine('a');
+    const r = c.finish();
+    expect(r.errorCode).toBe('OUTPUT_TOO_LARGE');
+    expect(r.outputs).toEqual({});
+    // Before: the first piece (under the cap) became the output, the rest plain log lines.
+  });
+
+  it('never reads a piece of a long line as a line of its own', () => {
+    const c = collector();
+    c.acceptStdoutLine('x'.repeat(100), true);
+    expect(c.acceptStdoutLine('[COUT] FORGED = 1')).toBe(false);
+    expect(c.acceptStdoutLine('[COUT] REAL = 1')).toBe(true);
+    expect(c.finish().outputs).toEqual({ REAL: '1' });
+  });
+});
+
+describe('OutputCollector: [COUT] on stderr (issue 15 item 2)', () => {
+  const options = { mode: 'stdout-and-file' as const, limitBytes: 1024 * 1024 };
+
+  it('reads CO_RESULT = false printed on stderr, as the original engine did from the merged log', () => {
+    const collector = new OutputCollector(options);
+    expect(collector.acceptLine('stderr', '[COUT] CO_RESULT = false')).toBe(true);
+    expect(collector.finish().coResult).toBe(false);
+  });
+
+  it('takes outputs from both streams, the last value in arrival order winning', () => {
+    const collector = new OutputCollector(options);
+    collector.acceptLine('stdout', '[COUT] A = out');
+    collector.acceptLine('stderr', '[COUT] A = err');
+    collector.acceptLine('stderr', '[COUT] B=2');
+    expect(collector.finish().outputs).toEqual({ A: 'err', B: '2' });
+  });
+
+  it('joins the pieces of long lines per stream, so interleaved streams do not mix', () => {
+    const collector = new OutputCollector(options);
+    collector.acceptLine('stdout', '[COUT] LONG = ab', true);
+    collector.acceptLine('stderr', 'a plain stderr line');
+    collector.acceptLine('stderr', '[COUT] E = ', true);
+    collector.acceptLine('stdout', 'cd');
+    collector.acceptLine('stderr', 'x');
+    expect(collector.finish().outputs).toEqual({ LONG: 'abcd', E: 'x' });
+  });
+
+  it('ignores [COUT] on stderr under outputs: file-only, as on stdout', () => {
+    const collector = new OutputCollector({ ...options, mode: 'file-only' });
+    expect(collector.acceptLine('stderr', '[COUT] CO_RESULT = false')).toBe(false);
+    expect(collector.finish().coResult).toBeUndefined();
+  });
 });

@@ -1,11 +1,17 @@
 /**
- * Collects one job attempt's outputs and result flag from its two channels: `[COUT]` lines on
- * stdout and the `$CO_OUTPUT` file (DESIGN.md §3).
+ * Collects one job attempt's outputs and result flag from its two channels: `[COUT]` lines (on
+ * stdout or stderr: the original engine read the pod's merged log, and original components print
+ * `[COUT] CO_RESULT = false` on stderr) and the `$CO_OUTPUT` file (DESIGN.md §3).
  */
 import type { OutputsMode } from '../definition/model.js';
 import { ContainerOpsError, ErrorCode } from '../errors.js';
 import { COUT_PREFIX, parseCoutLine } from './cout.js';
 import { parseOutputFile } from './output-file.js';
+
+/** The streams that may carry `[COUT]` lines. */
+export type CoutStream = 'stdout' | 'stderr';
+
+type LongLine = { pieces: string[]; bytes: number } | 'skip';
 
 /** The key that carries the job's result flag instead of an output. */
 export const RESULT_KEY = 'CO_RESULT';
@@ -58,6 +64,11 @@ export class OutputCollector {
   private error: string | undefined;
   private errorCode: string | undefined;
   private readonly warnings: string[] = [];
+  /** A line arriving in pieces, per stream: the `[COUT]` line's pieces so far, or `skip`. */
+  private readonly longLines: Record<CoutStream, LongLine | undefined> = {
+    stdout: undefined,
+    stderr: undefined,
+  };
 
   constructor(options: OutputCollectorOptions) {
     this.mode = options.mode;
@@ -67,8 +78,26 @@ export class OutputCollector {
   /**
    * Feeds one stdout line (without terminator). Returns true when the line set an output or the
    * result flag. Under `file-only` it never does.
+   *
+   * `partial`: the piece goes on in the next call (`LogChunk.partial`: the backend cut a line
+   * over its line limit). Pieces are joined, so a piece is never read as a line of its own (a
+   * forged `[COUT]` at the start of a piece sets nothing), and a `[COUT]` line is checked whole:
+   * one that grows over the cap fails the job with `OUTPUT_TOO_LARGE` as many small lines would,
+   * and is not held beyond it.
    */
-  acceptStdoutLine(text: string): boolean {
+  acceptStdoutLine(text: string, partial = false): boolean {
+    return this.acceptLine('stdout', text, partial);
+  }
+
+  /**
+   * Feeds one line of either stream: `[COUT]` lines count on stderr as on stdout (one set of
+   * outputs, the last value wins in arrival order). Pieces of long lines are joined per stream.
+   */
+  acceptLine(stream: CoutStream, text: string, partial = false): boolean {
+    if (this.longLines[stream] !== undefined || partial) {
+      const line = this.joinPiece(stream, text, partial);
+      return line === undefined ? false : this.acceptLine(stream, line);
+    }
     if (this.mode === 'file-only' || !text.startsWith(COUT_PREFIX)) return false;
     const parsed = parseCoutLine(text);
     if (parsed?.kind !== 'output') return false;
@@ -133,6 +162,27 @@ export class OutputCollector {
   private merged(): Record<string, string> {
     const out = Object.fromEntries(this.stdout);
     return this.file === undefined ? out : Object.assign(out, this.file);
+  }
+
+  /** The whole line once its last piece came (undefined before, and for lines to ignore). */
+  private joinPiece(stream: CoutStream, text: string, partial: boolean): string | undefined {
+    if (this.longLines[stream] === undefined) {
+      const cout = this.mode !== 'file-only' && text.startsWith(COUT_PREFIX);
+      this.longLines[stream] = cout ? { pieces: [], bytes: 0 } : 'skip';
+    }
+    const long = this.longLines[stream];
+    if (long === undefined) return undefined;
+    if (!partial) this.longLines[stream] = undefined;
+    if (long === 'skip') return undefined;
+    long.pieces.push(text);
+    long.bytes += byteLength(text);
+    if (long.bytes > this.limitBytes) {
+      // Its key and value alone are nearly all of it: over the cap whatever else it holds.
+      if (this.error === undefined) this.tooLarge(this.stdoutBytes + long.bytes);
+      if (partial) this.longLines[stream] = 'skip';
+      return undefined;
+    }
+    return partial ? undefined : long.pieces.join('');
   }
 
   private parseResult(value: string, source: string): boolean | undefined {

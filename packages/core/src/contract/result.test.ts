@@ -14,8 +14,9 @@ describe('decideJobResult', () => {
     [1, undefined, 'failed', 'exited with code 1'],
     [1, true, 'failed', 'exited with code 1'],
     [1, false, 'failed', 'exited with code 1'],
-    [143, undefined, 'failed', 'exited with code 143 (SIGTERM)'],
-    [137, undefined, 'failed', 'exited with code 137 (SIGKILL: killed, out of memory?)'],
+    [143, undefined, 'failed', 'exited with code 143 (killed by SIGTERM)'],
+    // No "out of memory?" guess: an OOM kill the backend saw comes as reason `oom`.
+    [137, undefined, 'failed', 'exited with code 137 (killed by SIGKILL)'],
     [null, undefined, 'failed', 'exited without an exit code'],
   ] as const)('exit %s + CO_RESULT %s -> %s', (code, coResult, status, reason) => {
     const r = decideJobResult({ ...base, exit: exited(code), coResult });

@@ -83,12 +83,16 @@ const SIGNALS: Readonly<Record<number, string>> = {
   15: 'SIGTERM',
 };
 
-/** Shells report death by signal N as exit code 128 + N; say so, it is a common puzzle. */
+/**
+ * Shells report death by signal N as exit code 128 + N; say so, it is a common puzzle. No guess
+ * at the cause: a memory kill that the backend saw is `JobExit.reason` `oom` (Docker's
+ * `OOMKilled`), so a 137 here is a SIGKILL from elsewhere (`docker kill`, the host).
+ */
 function describeExitCode(code: number): string {
   const signal = code > 128 ? SIGNALS[code - 128] : undefined;
   return signal === undefined
     ? `exited with code ${code}`
-    : `exited with code ${code} (${signal}${code === 137 ? ': killed, out of memory?' : ''})`;
+    : `exited with code ${code} (killed by ${signal})`;
 }
 
 function withDetail(text: string, detail: string | undefined): string {

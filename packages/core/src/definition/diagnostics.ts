@@ -34,6 +34,26 @@ export const DiagnosticCode = {
   emptyStage: 'empty-stage',
   /** Warning: an action whose `jobs` list is empty (it does nothing). */
   emptyAction: 'empty-action',
+  /** Error: the file is longer than the parser accepts (checked before parsing). */
+  limitSourceSize: 'limit-source-size',
+  /** Error: the file has more YAML nodes than the parser accepts. */
+  limitNodes: 'limit-nodes',
+  /** Error: one map has more keys than the parser accepts. */
+  limitKeys: 'limit-keys',
+  /** Error: collections are nested deeper than the parser accepts. */
+  limitDepth: 'limit-depth',
+  /**
+   * Warning: two actions of one stage share a name in an original-format file; the later one
+   * runs under a generated name (the original engine ran actions by position).
+   */
+  duplicateNameRenamed: 'duplicate-name-renamed',
+  /** Warning: the file asks for notifications that no installed notifier plugin handles. */
+  unhandledReceiver: 'unhandled-receiver',
+  /**
+   * Warning: an original-format file sets one variable in the workflow's and a job's
+   * `environments`; the original engine let the workflow's value win, this engine the job's.
+   */
+  envPrecedence: 'env-precedence',
 } as const;
 
 export type DiagnosticCode = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];

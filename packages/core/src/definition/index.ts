@@ -14,3 +14,6 @@ export {
 } from './names.js';
 export * from './job-order.js';
 export * from './defaults.js';
+export { DEFAULT_INPUT_LIMITS, checkInputLimits } from './input-limits.js';
+export type { InputLimits, LimitViolation } from './input-limits.js';
+export { suggest } from './suggest.js';

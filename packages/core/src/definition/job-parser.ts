@@ -47,6 +47,8 @@ export const JOB_FIELDS = [
   'pre',
   'post',
   'service',
+  // Original ContainerOps: the job's status in the original server's database; ignored here.
+  'status',
 ] as const;
 
 const JOB_TYPES: readonly JobType[] = ['component', 'service'];
@@ -222,7 +224,9 @@ export function readJob(ctx: ParseContext, slot: Slot, map: YAMLMap, index: numb
     if (!given('endpoint') && !given('component') && !given('command')) {
       ctx.error(
         DiagnosticCode.missingImage,
-        'a component job needs "endpoint" (an image), "component" or "command"',
+        given('kubectl')
+          ? 'a component job needs "endpoint" (an image), "component" or "command": a "kubectl" manifest alone is not enough, since the engine does not read the manifest for the image'
+          : 'a component job needs "endpoint" (an image), "component" or "command"',
         slot,
       );
     }

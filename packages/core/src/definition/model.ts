@@ -3,6 +3,7 @@
  * what the engine runs. Every optional YAML form (list-of-maps environments, "30m" timeouts, "4G"
  * memory, unnamed jobs, empty action entries) is resolved here, so the engine never re-parses text.
  */
+import type { RunInputDeclaration } from '../contract/run-inputs.js';
 
 /** `start` and `end` are markers; `normal` runs actions; `pause` waits for approval. */
 export type StageType = 'start' | 'normal' | 'pause' | 'end';
@@ -148,6 +149,11 @@ export interface WorkflowDefinition {
   readonly outputs: OutputsMode;
   /** Output bytes allowed per job (all values together); default 1 MiB. */
   readonly outputLimitBytes: number;
+  /**
+   * The run inputs the workflow takes (`inputs:`); absent when it declares none, and then a run
+   * takes no inputs. See contract/run-inputs.ts.
+   */
+  readonly inputs?: readonly RunInputDeclaration[];
   readonly labels: Readonly<Record<string, string>>;
   readonly stages: readonly StageDefinition[];
 }

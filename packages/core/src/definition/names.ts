@@ -66,10 +66,19 @@ export function baseJobName(job: { image?: string; component?: string }, index: 
 export function uniqueNames(entries: readonly { explicit?: string; base: string }[]): string[] {
   const taken = new Set<string>();
   for (const e of entries) if (e.explicit !== undefined) taken.add(e.explicit);
+  // The next suffix to try per base: every lower one is taken already (taken only grows), so
+  // many unnamed jobs of one image cost linear time, not quadratic.
+  const nextSuffix = new Map<string, number>();
   return entries.map((e) => {
     if (e.explicit !== undefined) return e.explicit;
     let candidate = e.base;
-    for (let n = 2; taken.has(candidate); n++) candidate = `${e.base}-${n}`;
+    let n = nextSuffix.get(e.base) ?? 2;
+    if (taken.has(candidate)) {
+      for (candidate = `${e.base}-${n}`; taken.has(candidate); n++) {
+        candidate = `${e.base}-${n + 1}`;
+      }
+      nextSuffix.set(e.base, n + 1);
+    }
     taken.add(candidate);
     return candidate;
   });

@@ -38,6 +38,11 @@ export class ParseContext {
   /** The YAML text, when the caller gave it (hook scripts are mapped back into it). */
   readonly source: string | undefined;
   readonly scriptChecker: ScriptChecker | undefined;
+  /**
+   * True when the file uses only fields of the original ContainerOps format (set once the root is
+   * known, see `original-format.ts`); a few rules are milder for such files.
+   */
+  originalFormat = false;
 
   constructor(
     doc: Document,

@@ -1,4 +1,5 @@
 import type { Diagnostic, Position } from './diagnostics.js';
+import type { InputLimits } from './input-limits.js';
 import type { WorkflowDefinition } from './model.js';
 
 /**
@@ -31,6 +32,14 @@ export interface ParseOptions {
    * column inside the YAML. Without it, scripts are not checked.
    */
   readonly scriptChecker?: ScriptChecker;
+  /**
+   * Receiver types (`mail`...) that an installed notifier plugin handles. When given, every other
+   * type in `receivers` gets an `unhandled-receiver` warning (give `[]` when no notifier is
+   * installed); when absent, receivers are not checked. They stay in the model either way.
+   */
+  readonly receiverTypes?: readonly string[];
+  /** Bounds on the file's shape; `DEFAULT_INPUT_LIMITS` when absent. */
+  readonly limits?: InputLimits;
 }
 
 export interface ParseResult {

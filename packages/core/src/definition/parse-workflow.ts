@@ -6,6 +6,8 @@ import type { Diagnostic, Severity } from './diagnostics.js';
 import { describeNode } from './fields.js';
 import { ParseContext } from './parse-context.js';
 import type { ParseOptions, ParseResult } from './parse-result.js';
+import { findDuplicateKeys } from './duplicate-keys.js';
+import { DEFAULT_INPUT_LIMITS, checkInputLimits } from './input-limits.js';
 import { readWorkflow } from './workflow-parser.js';
 
 function yamlMessage(source: string, error: YAMLError): string {
@@ -16,6 +18,29 @@ function yamlMessage(source: string, error: YAMLError): string {
     return `duplicate key${key === '' ? '' : ` "${key}"`}: keys of a map must be unique`;
   }
   return error.message.split('\n')[0] ?? error.message;
+}
+
+/** The 1-based position of `offset`, without a line index (used before the document is parsed). */
+function positionInText(source: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = source.indexOf('\n'); i !== -1 && i < offset; i = source.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, col: offset - lineStart + 1 };
+}
+
+/**
+ * Unknown-field warnings on a line that has a YAML syntax error are follow-ons of that error (a
+ * mis-indented key lands in the wrong map): they mislead, so only the syntax error is kept.
+ */
+function dropFollowOns(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const broken = new Set(
+    diagnostics.filter((d) => d.code === DiagnosticCode.yamlSyntax).map((d) => d.line),
+  );
+  if (broken.size === 0) return [...diagnostics];
+  return diagnostics.filter((d) => d.code !== DiagnosticCode.unknownField || !broken.has(d.line));
 }
 
 function sortKey(d: Diagnostic): string {
@@ -47,15 +72,27 @@ function finish(diagnostics: readonly Diagnostic[]): Diagnostic[] {
  * - `diagnostics` are sorted by line, then column. `workflow` is present iff none is an error.
  * - `sourceMap` maps paths (`stages[1].actions[0].jobs[2].pre`, `environments.CO_DATA`) to the
  *   position of each value; list indices are MODEL indices (empty `-` entries skipped).
+ * - Bounded cost: the source's size, node count, keys per map and nesting depth are checked
+ *   first ({@link DEFAULT_INPUT_LIMITS}); a file over a limit gets one `limit-*` error and is not
+ *   parsed further. Everything after that check is linear in the input.
  * - Pure and synchronous; safe to call concurrently.
  */
 export function parseWorkflow(source: string, options: ParseOptions = {}): ParseResult {
+  const violation = checkInputLimits(source, options.limits ?? DEFAULT_INPUT_LIMITS);
+  if (violation !== undefined) {
+    const at = positionInText(source, violation.offset);
+    return {
+      diagnostics: [{ severity: 'error', code: violation.code, message: violation.message, ...at }],
+      sourceMap: new Map(),
+    };
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, {
     lineCounter,
     merge: true,
     prettyErrors: false,
-    uniqueKeys: true,
+    // The library's own check is quadratic in the keys of a map; ours (below) is linear.
+    uniqueKeys: false,
   });
   const ctx = new ParseContext(doc, lineCounter, {
     source,
@@ -75,6 +112,13 @@ export function parseWorkflow(source: string, options: ParseOptions = {}): Parse
       );
     }
   }
+  for (const duplicate of findDuplicateKeys(doc)) {
+    ctx.error(
+      DiagnosticCode.yamlSyntax,
+      `duplicate key${duplicate.key === undefined ? '' : ` "${duplicate.key}"`}: keys of a map must be unique`,
+      ctx.positionAt(duplicate.offset),
+    );
+  }
   const root = ctx.resolve(doc.contents);
   let workflow: ReturnType<typeof readWorkflow>;
   if (root === null) {
@@ -91,9 +135,13 @@ export function parseWorkflow(source: string, options: ParseOptions = {}): Parse
       ctx.positionOf(root, { line: 1, col: 1 }),
     );
   } else {
-    workflow = readWorkflow(ctx, root);
+    workflow = readWorkflow(
+      ctx,
+      root,
+      options.receiverTypes === undefined ? undefined : new Set(options.receiverTypes),
+    );
   }
-  const diagnostics = finish(ctx.diagnostics);
+  const diagnostics = finish(dropFollowOns(ctx.diagnostics));
   return {
     ...(workflow === undefined || hasErrors(diagnostics) ? {} : { workflow }),
     diagnostics,

@@ -4,6 +4,7 @@ import type { YAMLMap } from 'yaml';
 import { mapEntries, readAction, reportDuplicates } from './action-parser.js';
 import type { LinkSite, NamedEntry } from './action-parser.js';
 import { DiagnosticCode } from './diagnostics.js';
+import type { Position } from './diagnostics.js';
 import { readBool, readFields, readString } from './fields.js';
 import { readName } from './job-parser.js';
 import type { ActionDefinition, Sequencing, StageDefinition, StageType } from './model.js';
@@ -26,10 +27,36 @@ const STAGE_FIELDS = [
 const STAGE_TYPES: readonly StageType[] = ['start', 'normal', 'pause', 'end'];
 const SEQUENCINGS: readonly Sequencing[] = ['sequence', 'parallel'];
 
+/** An action of an original-format file that repeats an earlier action's name. */
+export interface RenamedAction {
+  /** Model index of the action in its stage. */
+  readonly index: number;
+  /** The name in the file. */
+  readonly written: string;
+  /** The stable name it runs under (`build-2`). */
+  readonly generated: string;
+  readonly pos?: Position;
+  readonly path?: string;
+}
+
 export interface StageDraft extends NamedEntry {
   readonly stage?: StageDefinition;
   /** Links with `action`/`job` filled and `stage` still 0. */
   readonly links: readonly LinkSite[];
+  /** Actions renamed because their name repeats an earlier one (original-format files only). */
+  readonly renamed: readonly RenamedAction[];
+}
+
+/** Indices of the actions whose explicit name an earlier action of the list already has. */
+function repeatedNames(drafts: readonly NamedEntry[]): Set<number> {
+  const seen = new Set<string>();
+  const repeated = new Set<number>();
+  drafts.forEach((d, i) => {
+    if (d.explicitName === undefined) return;
+    if (seen.has(d.explicitName)) repeated.add(i);
+    seen.add(d.explicitName);
+  });
+  return repeated;
 }
 
 function oneOf<T extends string>(
@@ -81,21 +108,31 @@ export function readStage(ctx: ParseContext, slot: Slot, map: YAMLMap): StageDra
 
   const actionsField = fields.get('actions');
   const drafts = mapEntries(ctx, actionsField, 'action').map((e) => readAction(ctx, e.slot, e.map));
-  reportDuplicates(ctx, drafts, 'action', name === undefined ? 'a stage' : `stage "${name}"`);
+  // Original files may repeat an action name (the original engine ran actions by position): the
+  // later ones are renamed, and the workflow parser decides whether that is safe (no data link).
+  const repeated = ctx.originalFormat ? repeatedNames(drafts) : new Set<number>();
+  if (!ctx.originalFormat) {
+    reportDuplicates(ctx, drafts, 'action', name === undefined ? 'a stage' : `stage "${name}"`);
+  }
   const names = uniqueNames(
     drafts.map((d, i) => ({
-      ...(d.explicitName === undefined ? {} : { explicit: d.explicitName }),
-      base: `action-${i + 1}`,
+      ...(d.explicitName === undefined || repeated.has(i) ? {} : { explicit: d.explicitName }),
+      base: repeated.has(i) ? (d.explicitName ?? `action-${i + 1}`) : `action-${i + 1}`,
     })),
   );
-  const effectiveType = type ?? (typeField === undefined ? 'normal' : undefined);
+  const renamed: RenamedAction[] = [...repeated].map((i) => ({
+    index: i,
+    written: drafts[i]?.explicitName ?? '',
+    generated: names[i] ?? '',
+    ...(drafts[i]?.namePos === undefined ? {} : { pos: drafts[i]?.namePos }),
+    ...(drafts[i]?.namePath === undefined ? {} : { path: drafts[i]?.namePath }),
+  }));
+  // An unknown type was reported as an error; the stage is still read as a normal one, so that
+  // data links to its jobs resolve and do not add a misleading "no stage is named" error.
+  const effectiveType: StageType = type ?? 'normal';
+  const typeKnown = type !== undefined || typeField === undefined || typeField.node === null;
   const runsActions = effectiveType === 'normal';
-  if (
-    !runsActions &&
-    effectiveType !== undefined &&
-    drafts.length > 0 &&
-    actionsField !== undefined
-  ) {
+  if (!runsActions && drafts.length > 0 && actionsField !== undefined) {
     ctx.warning(
       DiagnosticCode.invalidValue,
       `a ${effectiveType} stage runs no actions; these are ignored`,
@@ -106,6 +143,7 @@ export function readStage(ctx: ParseContext, slot: Slot, map: YAMLMap): StageDra
   const actionsNode = actionsField?.node ?? null;
   if (
     effectiveType === 'normal' &&
+    typeKnown &&
     drafts.length === 0 &&
     (actionsNode === null || isSeq(actionsNode))
   ) {
@@ -119,7 +157,7 @@ export function readStage(ctx: ParseContext, slot: Slot, map: YAMLMap): StageDra
   const actions: ActionDefinition[] = runsActions
     ? drafts.map((d, i) => ({
         name: names[i] ?? `action-${i + 1}`,
-        generatedName: d.explicitName === undefined,
+        generatedName: d.explicitName === undefined || repeated.has(i),
         ...d.action,
       }))
     : [];
@@ -135,8 +173,9 @@ export function readStage(ctx: ParseContext, slot: Slot, map: YAMLMap): StageDra
     ...(name === undefined ? {} : { explicitName: name }),
     ...(nameField === undefined ? {} : { namePos: nameField.pos, namePath: nameField.path }),
     links,
+    renamed,
   };
-  if (effectiveType === undefined || name === undefined) return head;
+  if (name === undefined) return head;
   return {
     ...head,
     stage: {

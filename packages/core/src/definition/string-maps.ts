@@ -32,9 +32,12 @@ export function checkTemplates(ctx: ParseContext, value: string, at: Slot): void
 
 function checkKey(ctx: ParseContext, kind: StringMapKind, field: Field): boolean {
   if (kind === 'environments' && !isValidEnvName(field.name)) {
+    // `CO-DATA` for `CO_DATA` is a common slip: suggest the name with "_" for "-" and spaces.
+    const fixed = field.name.trim().replace(/[-\s]/g, '_');
+    const hint = fixed !== field.name && isValidEnvName(fixed) ? `; did you mean "${fixed}"?` : '';
     ctx.error(
       DiagnosticCode.invalidEnvName,
-      `"${field.name}" is not a valid environment variable name: use letters, digits and "_", not starting with a digit`,
+      `"${field.name}" is not a valid environment variable name: use letters, digits and "_", not starting with a digit${hint}`,
       field.keyPos,
       field.path,
     );

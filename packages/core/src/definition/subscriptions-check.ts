@@ -10,22 +10,51 @@ import type { JobDefinition, StageDefinition } from './model.js';
 import type { ParseContext } from './parse-context.js';
 import { formatSubscriptionKey } from './subscription-key.js';
 
-function find(
-  stages: readonly (StageDefinition | undefined)[],
-  site: LinkSite,
-): { at: JobLocation; job: JobDefinition } | string {
-  const { key } = site.link;
-  const stage = stages.findIndex((s) => s?.name === key.stage);
-  const stageDef = stages[stage];
-  if (stageDef === undefined) return `no stage is named "${key.stage}"`;
-  const action = stageDef.actions.findIndex((a) => a.name === key.action);
-  const actionDef = stageDef.actions[action];
-  if (actionDef === undefined) return `stage "${key.stage}" has no action named "${key.action}"`;
-  const job = actionDef.jobs.findIndex((j) => j.name === key.job);
-  const jobDef = actionDef.jobs[job];
-  if (jobDef === undefined)
-    return `action "${key.stage}.${key.action}" has no job named "${key.job}"`;
-  return { at: { stage, action, job }, job: jobDef };
+/** First index of each name, so that each link is resolved in constant time (first name wins). */
+function firstIndexByName(
+  items: readonly ({ readonly name: string } | undefined)[],
+): Map<string, number> {
+  const index = new Map<string, number>();
+  items.forEach((item, i) => {
+    if (item !== undefined && !index.has(item.name)) index.set(item.name, i);
+  });
+  return index;
+}
+
+/** Resolves `stage.action.job` addresses with name indexes built lazily, once per list. */
+class JobIndex {
+  readonly #stages: readonly (StageDefinition | undefined)[];
+  readonly #stageIndex: Map<string, number>;
+  readonly #lists = new WeakMap<object, Map<string, number>>();
+
+  constructor(stages: readonly (StageDefinition | undefined)[]) {
+    this.#stages = stages;
+    this.#stageIndex = firstIndexByName(stages);
+  }
+
+  #indexOf(owner: object, items: readonly { readonly name: string }[], name: string): number {
+    let index = this.#lists.get(owner);
+    if (index === undefined) {
+      index = firstIndexByName(items);
+      this.#lists.set(owner, index);
+    }
+    return index.get(name) ?? -1;
+  }
+
+  find(site: LinkSite): { at: JobLocation; job: JobDefinition } | string {
+    const { key } = site.link;
+    const stage = this.#stageIndex.get(key.stage) ?? -1;
+    const stageDef = this.#stages[stage];
+    if (stageDef === undefined) return `no stage is named "${key.stage}"`;
+    const action = this.#indexOf(stageDef, stageDef.actions, key.action);
+    const actionDef = stageDef.actions[action];
+    if (actionDef === undefined) return `stage "${key.stage}" has no action named "${key.action}"`;
+    const job = this.#indexOf(actionDef, actionDef.jobs, key.job);
+    const jobDef = actionDef.jobs[job];
+    if (jobDef === undefined)
+      return `action "${key.stage}.${key.action}" has no job named "${key.job}"`;
+    return { at: { stage, action, job }, job: jobDef };
+  }
 }
 
 function notEarlierReason(
@@ -60,10 +89,12 @@ export function checkSubscriptions(
   stages: readonly (StageDefinition | undefined)[],
   sites: readonly LinkSite[],
 ): void {
+  const index = new JobIndex(stages);
+  const declared = new WeakMap<JobDefinition, ReadonlySet<string>>();
   for (const site of sites) {
     const { link } = site;
     const label = formatSubscriptionKey(link.key);
-    const found = find(stages, site);
+    const found = index.find(site);
     if (typeof found === 'string') {
       ctx.error(
         DiagnosticCode.subscriptionUnknownJob,
@@ -83,7 +114,12 @@ export function checkSubscriptions(
       continue;
     }
     const { outputs } = found.job;
-    if (outputs.length > 0 && !outputs.includes(link.key.output)) {
+    let outputSet = declared.get(found.job);
+    if (outputSet === undefined) {
+      outputSet = new Set(outputs);
+      declared.set(found.job, outputSet);
+    }
+    if (outputs.length > 0 && !outputSet.has(link.key.output)) {
       ctx.error(
         DiagnosticCode.subscriptionUndeclaredOutput,
         `subscription ${label}: job "${link.key.job}" declares outputs ${outputs.join(', ')}, not ${link.key.output}`,

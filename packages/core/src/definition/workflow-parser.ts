@@ -13,10 +13,13 @@ import type {
   WorkflowDefinition,
 } from './model.js';
 import type { ParseContext, Slot } from './parse-context.js';
+import { isOriginalFormat } from './original-format.js';
+import { checkRenamedActions, warnEnvPrecedence } from './original-rules.js';
 import { readStage } from './stage-parser.js';
 import { readStringMap } from './string-maps.js';
 import { checkSubscriptions } from './subscriptions-check.js';
 import { readByteSize, readTimeout } from './unit-fields.js';
+import { readWorkflowInputs } from './workflow-inputs.js';
 
 const WORKFLOW_FIELDS = [
   'uri',
@@ -31,7 +34,12 @@ const WORKFLOW_FIELDS = [
   'concurrency',
   'outputs',
   'outputLimit',
+  'inputs',
   'stages',
+  // Original ContainerOps fields that the engine does not use (see docs/coming-from-2017.md):
+  // `namespace` repeats the uri's first segment, `number` was the original server's run counter.
+  'namespace',
+  'number',
 ] as const;
 const OUTPUTS_MODES: readonly OutputsMode[] = ['stdout-and-file', 'file-only'];
 const URI_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -68,12 +76,18 @@ function readUri(ctx: ParseContext, field: Field | undefined, root: Slot): Uri |
   return { uri, namespace, repository, name };
 }
 
-/** Receivers and triggers: lists of maps with a required `type`; other keys are plugin settings. */
+/**
+ * Receivers and triggers: lists of maps with a required `type`; other keys are plugin settings.
+ * `handled`, when given, is the set of types some plugin handles: the first entry of any other
+ * type gets an `unhandled-receiver` warning (the entry is kept in the model all the same).
+ */
 function readTyped(
   ctx: ParseContext,
   field: Field | undefined,
   what: string,
+  handled?: ReadonlySet<string>,
 ): { type: string; [key: string]: unknown }[] {
+  const warned = new Set<string>();
   return mapEntries(ctx, field, what).flatMap(({ slot, map }) => {
     const fields = readFields(ctx, map, slot.path, null, `a ${what}`);
     const typeField = fields.get('type');
@@ -82,6 +96,19 @@ function readTyped(
       ctx.error(DiagnosticCode.missingField, `a ${what} needs a "type"`, slot);
     }
     if (type === undefined) return [];
+    if (
+      handled !== undefined &&
+      !handled.has(type) &&
+      !warned.has(type) &&
+      typeField !== undefined
+    ) {
+      warned.add(type);
+      ctx.warning(
+        DiagnosticCode.unhandledReceiver,
+        `no notifier handles "${type}" ${what}s yet: nothing will be sent to them (they are kept in the workflow)`,
+        typeField,
+      );
+    }
     const settings = new Map<string, unknown>();
     for (const f of fields.values()) if (f.name !== 'type') settings.set(f.name, ctx.toJS(f.node));
     return [{ type, ...Object.fromEntries(settings) }];
@@ -136,9 +163,18 @@ function readOutputLimit(ctx: ParseContext, field: Field | undefined): number {
   return bytes;
 }
 
-/** Reads the root map; returns the model even when errors were reported (the caller decides). */
-export function readWorkflow(ctx: ParseContext, root: YAMLMap): WorkflowDefinition | undefined {
+/**
+ * Reads the root map; returns the model even when errors were reported (the caller decides).
+ * @param receiverTypes the receiver types that installed notifier plugins handle; when absent,
+ *   receivers are not checked against plugins.
+ */
+export function readWorkflow(
+  ctx: ParseContext,
+  root: YAMLMap,
+  receiverTypes?: ReadonlySet<string>,
+): WorkflowDefinition | undefined {
   const rootSlot: Slot = { node: root, pos: ctx.positionOf(root, { line: 1, col: 1 }), path: '' };
+  ctx.originalFormat = isOriginalFormat(ctx, root);
   const fields = readFields(ctx, root, '', WORKFLOW_FIELDS, 'the workflow');
   const uri = readUri(ctx, fields.get('uri'), rootSlot);
   const title = readString(ctx, fields.get('title'));
@@ -151,12 +187,13 @@ export function readWorkflow(ctx: ParseContext, root: YAMLMap): WorkflowDefiniti
   }
   const timeoutMs = readTimeout(ctx, fields.get('timeout'));
   const env = readStringMap(ctx, fields.get('environments'), 'environments').values;
-  const receivers = readTyped(ctx, fields.get('receivers'), 'receiver');
+  const receivers = readTyped(ctx, fields.get('receivers'), 'receiver', receiverTypes);
   const triggers = readTyped(ctx, fields.get('triggers'), 'trigger');
   const labels = readStringMap(ctx, fields.get('labels'), 'labels').values;
   const concurrency = readConcurrency(ctx, fields.get('concurrency'), uri?.uri);
   const outputs = readOutputsMode(ctx, fields.get('outputs'));
   const outputLimitBytes = readOutputLimit(ctx, fields.get('outputLimit'));
+  const inputs = readWorkflowInputs(ctx, fields.get('inputs'));
 
   const stagesField = fields.get('stages');
   if (stagesField === undefined || stagesField.node === null) {
@@ -173,7 +210,9 @@ export function readWorkflow(ctx: ParseContext, root: YAMLMap): WorkflowDefiniti
   const sites: LinkSite[] = drafts.flatMap((d, stage) =>
     d.links.map((site) => ({ ...site, stage })),
   );
+  checkRenamedActions(ctx, drafts, sites);
   checkSubscriptions(ctx, byIndex, sites);
+  if (ctx.originalFormat) warnEnvPrecedence(ctx, env, byIndex);
 
   const stages = byIndex.filter((s): s is StageDefinition => s !== undefined);
   if (uri === undefined || stages.length !== drafts.length) return undefined;
@@ -189,6 +228,7 @@ export function readWorkflow(ctx: ParseContext, root: YAMLMap): WorkflowDefiniti
     ...(concurrency === undefined ? {} : { concurrency }),
     outputs,
     outputLimitBytes,
+    ...(inputs.length === 0 ? {} : { inputs }),
     labels,
     stages,
   };

@@ -2,6 +2,7 @@
  * The engine's public surface: what the CLI and the server call. Implemented by `Engine`
  * (engine.ts).
  */
+import type { StoreProblem } from './outbox.js';
 import type { WorkflowDefinition } from '../definition/model.js';
 import type { Orchestrator } from '../orchestrator/orchestrator.js';
 import type { EngineEvent, JobLogLine } from './events.js';
@@ -75,6 +76,18 @@ export interface EngineOptions {
   readonly stopGraceMs?: number;
   /** Generates run ids; default: time-ordered random ids. */
   readonly newRunId?: () => string;
+  /**
+   * Most bytes of log text stored per job attempt; a longer log ends with a line saying where it
+   * was cut and the job's result carries `logTruncated` (its status is unchanged). Default 0: no
+   * limit.
+   */
+  readonly maxLogBytesPerAttempt?: number;
+  /**
+   * Told when the run store or log sink fails and when it works again (events are retried until
+   * stored, lines given up after retries and reported on their job): the host logs it and may
+   * report itself not ready. Must not throw.
+   */
+  readonly onStoreProblem?: (problem: StoreProblem) => void;
 }
 
 export interface StartRunOptions {

@@ -88,7 +88,8 @@ export class ComponentRunner implements JobRunner {
         const from = { ...a.resume?.logs, signal: logAbort.signal };
         for await (const chunk of orchestrator.logs(handle, from)) {
           if (!reading) break;
-          if (chunk.stream === 'stdout') collector.acceptStdoutLine(chunk.text);
+          // `[COUT]` counts on both streams (original components report on stderr too).
+          collector.acceptLine(chunk.stream, chunk.text, chunk.partial);
           log.write(chunk.stream, chunk.text, chunk.time);
         }
         return {};

@@ -34,6 +34,7 @@ import { RunExecutor } from './run-executor.js';
 import { ServiceRunner } from './service-runner.js';
 import { runRequestOf, startOptionsOf } from './run-request.js';
 import { createRunSnapshot, RunState } from './run-state.js';
+import type { NewEngineEvent } from './events.js';
 import type { RunSnapshot } from './snapshot.js';
 import { StageExecutor } from './stage-executor.js';
 import { isTerminal } from './status.js';
@@ -91,12 +92,16 @@ export class Engine implements EngineApi {
           if (snapshot !== undefined && e.seq > snapshot.lastSeq) snapshot.lastSeq = e.seq;
         }
       },
+      ...(options.onStoreProblem === undefined ? {} : { onStoreProblem: options.onStoreProblem }),
+      onLogTruncated: (runId, path, truncation) =>
+        this.active.get(runId)?.exec.state.noteLogTruncated(path, truncation),
     });
     this.services = {
       orchestrator: options.orchestrator,
       store: this.store,
       outbox: this.outbox,
       stopGraceMs: options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
+      logLimitBytes: Math.max(0, options.maxLogBytesPerAttempt ?? 0),
       ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
       ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
     };
@@ -144,7 +149,7 @@ export class Engine implements EngineApi {
       keepWorkspace: options.keepWorkspace === true,
       workspaceRunId: plan?.workspaceRunId ?? runId,
     });
-    const state = new RunState(snapshot, (event) => this.outbox.emit(event));
+    const state = new RunState(snapshot, (event) => this.record(event));
     const exec = new RunExecution(
       this.services,
       workflow,
@@ -368,7 +373,7 @@ export class Engine implements EngineApi {
   private adopt(plan: RecoveryPlan): RunHandle {
     const { snapshot, request } = plan;
     const { runId } = snapshot;
-    const state = new RunState(snapshot, (event) => this.outbox.emit(event));
+    const state = new RunState(snapshot, (event) => this.record(event));
     if (request === undefined) return { runId, done: this.abandon(state) };
     const { workflow } = request;
     const exec = new RunExecution(
@@ -394,6 +399,17 @@ export class Engine implements EngineApi {
       void this.launch(active, undefined, true);
     }
     return { runId, done };
+  }
+
+  /**
+   * Queues a state change. A run that starts running (or runs again after a pause) also saves its
+   * snapshot: the stored status is what run lists and counts filter on, and stage ends alone
+   * would leave it `queued` (or `waiting`) while the first stage after it runs.
+   */
+  private record(event: NewEngineEvent): void {
+    this.outbox.emit(event);
+    if (event.scope === 'run' && event.status === 'running')
+      void this.active.get(event.runId)?.exec.save();
   }
 
   /** Ends a run that cannot be resumed (its request was never saved) and frees its objects. */

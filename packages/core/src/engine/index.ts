@@ -7,6 +7,8 @@ export { Engine, DEFAULT_STOP_GRACE_MS } from './engine.js';
 export { newRunId, jobAttemptId } from './ids.js';
 export type { RunRequest } from './run-request.js';
 export { LOST_DURING_RESTART } from './recovery.js';
+export { formatBytes } from './attempt-log.js';
+export type { StoreProblem } from './outbox.js';
 export * from './service-callbacks.js';
 export { CallbackRegistry, sameToken } from './callback-registry.js';
 export type { CallbackRegistryOptions } from './callback-registry.js';

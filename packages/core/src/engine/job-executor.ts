@@ -19,6 +19,7 @@ import type { AttemptOutcome, JobRunners } from './job-runner.js';
 import { LOST_DURING_RESTART } from './recovery.js';
 import type { JobResume } from './recovery.js';
 import type { RunExecution } from './run-execution.js';
+import type { LogTruncation } from './snapshot.js';
 import type { NodeStatus } from './status.js';
 import { deadline, formatMs, sleep, stoppedStatus } from './timeouts.js';
 import type { StopScope } from './timeouts.js';
@@ -75,7 +76,11 @@ export class JobExecutor {
     const end = (
       status: NodeStatus,
       reason?: string,
-      extra: { exitCode?: number | null; outputs?: Record<string, string> } = {},
+      extra: {
+        exitCode?: number | null;
+        outputs?: Record<string, string>;
+        logTruncated?: LogTruncation;
+      } = {},
     ): NodeResult => {
       const masked = reason === undefined ? undefined : exec.masker.mask(reason);
       // Object.assign, not `{ ...a, ...b }`: V8 builds spread-then-extended objects several times
@@ -121,7 +126,15 @@ export class JobExecutor {
       const resumed = attempt === resume?.attempt && resume.mode !== 'start' ? resume : undefined;
       if (resumed === undefined) state.setJob(path, 'running', { attempt });
       const { outbox } = exec.services;
-      const log = new AttemptLog(outbox, exec.masker, exec.runId, path, attempt, resumed?.lastSeq);
+      const log = new AttemptLog(
+        outbox,
+        exec.masker,
+        exec.runId,
+        path,
+        attempt,
+        resumed?.lastSeq,
+        exec.services.logLimitBytes,
+      );
       const attemptScope = scope.child(deadline('job', path, job.timeoutMs));
       let result: AttemptResult;
       try {
@@ -164,9 +177,16 @@ export class JobExecutor {
       };
       const outputs = exec.masker.maskRecord(result.outputs);
       const exitCode = result.exitCode === undefined ? {} : { exitCode: result.exitCode };
+      // Reported on the result, never deciding it: the job's own exit does.
+      const cut = log.truncation();
+      const truncated = cut === undefined ? {} : { logTruncated: cut };
       if (result.status === 'succeeded') {
         exec.outputs.set(path, outputs);
-        const succeeded = end('succeeded', undefined, { exitCode: result.exitCode, outputs });
+        const succeeded = end(
+          'succeeded',
+          undefined,
+          Object.assign({ exitCode: result.exitCode, outputs }, truncated),
+        );
         return release === undefined ? succeeded : { ...succeeded, released: settle() };
       }
       const reason = result.reason ?? result.status;
@@ -177,13 +197,18 @@ export class JobExecutor {
             `attempt ${attempt} of ${maxAttempts} ${result.status}: ${reason}; retrying in ${formatMs(delay)}`,
           ),
           ...exitCode,
+          ...truncated,
         });
         await settle();
         await sleep(delay, scope);
         continue;
       }
       const tries = attempt > 1 ? ` (attempt ${attempt} of ${maxAttempts})` : '';
-      const ended = end(result.status, `${reason}${tries}`, { exitCode: result.exitCode, outputs });
+      const ended = end(
+        result.status,
+        `${reason}${tries}`,
+        Object.assign({ exitCode: result.exitCode, outputs }, truncated),
+      );
       return release === undefined ? ended : { ...ended, released: settle() };
     }
   }

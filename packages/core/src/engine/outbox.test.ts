@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { MemoryLogSink } from '../stores/memory-log-sink.js';
 import { MemoryRunStore } from '../stores/memory-run-store.js';
 import type { EngineEvent, JobLogLine, NewEngineEvent } from './events.js';
-import { Outbox } from './outbox.js';
-import type { RunStore } from './store.js';
+import { MAX_QUEUED_LINES_WHILE_FAILING, Outbox } from './outbox.js';
+import type { StoreProblem } from './outbox.js';
 
 const ev = (path: string): NewEngineEvent => ({
   runId: 'r',
@@ -130,30 +130,114 @@ describe('Outbox', () => {
     expect(seen).toEqual(['a']);
   });
 
-  it('retries a failing store append, then gives the batch up and carries on', async () => {
+  it('retries a failing event append until the store takes it: never gives an event up', async () => {
     const store = new CountingStore();
-    store.failures = 1;
-    const outbox = new Outbox({ store, logs: new MemoryLogSink(), retryDelaysMs: [1] });
-    const seen: number[] = [];
-    outbox.observe({ onEvent: (e) => seen.push(e.seq) });
+    store.failures = 5; // more failures than retry delays: the old outbox dropped the batch here
+    const problems: StoreProblem[] = [];
+    const outbox = new Outbox({
+      store,
+      logs: new MemoryLogSink(),
+      retryDelaysMs: [1, 1],
+      onStoreProblem: (p) => problems.push(p),
+    });
+    const seen: string[] = [];
+    outbox.observe({ onEvent: (e) => seen.push(`${e.seq}:${e.path}`) });
     outbox.emit(ev('a'));
+    outbox.emit(ev('b'));
     await outbox.flushed();
-    expect(seen).toEqual([1]);
-    expect(store.calls).toBe(2);
+    // Waited for the store (back-pressure), then stored everything in order, once.
+    expect(store.calls).toBe(6);
+    expect(seen).toEqual(['1:a', '2:b']);
+    expect((await store.readEvents({})).map((e) => e.path)).toEqual(['a', 'b']);
+    expect(problems.filter((p) => p.kind === 'events')).toHaveLength(5);
+    expect(problems.at(-1)).toEqual({ kind: 'recovered', what: 'events' });
+    expect(outbox.failing).toBe(false);
+  });
 
-    const broken: RunStore = {
-      ...new MemoryRunStore(),
-      appendEvents: () => Promise.reject(new Error('gone')),
-      readEvents: () => Promise.resolve([]),
-      saveRun: () => Promise.resolve(),
-      getRun: () => Promise.resolve(undefined),
-      saveRunRequest: () => Promise.resolve(),
-      getRunRequest: () => Promise.resolve(undefined),
-      listUnfinishedRuns: () => Promise.resolve([]),
-    };
-    const lossy = new Outbox({ store: broken, logs: new MemoryLogSink(), retryDelaysMs: [1, 1] });
-    lossy.emit(ev('lost'));
-    await lossy.flushed();
-    expect(lossy.lost.events).toBe(1);
+  it('gives up lines the log sink keeps refusing, says so, and marks the attempt on its result', async () => {
+    const store = new MemoryRunStore();
+    const logs = new FlakyLogSink();
+    logs.failing = true;
+    const problems: StoreProblem[] = [];
+    const truncated: string[] = [];
+    const outbox = new Outbox({
+      store,
+      logs,
+      retryDelaysMs: [1],
+      onStoreProblem: (p) => problems.push(p),
+      onLogTruncated: (runId, path, t) =>
+        truncated.push(`${runId}/${path}#${t.attempt}:${t.cause}`),
+    });
+    outbox.log(line(1));
+    outbox.log(line(2));
+    outbox.emit(jobEnd('s.a.j', 1, 'succeeded'));
+    await outbox.flushed();
+    const [ended] = await store.readEvents({});
+    expect(ended?.data?.['logTruncated']).toMatchObject({
+      cause: 'storage',
+      attempt: 1,
+      droppedLines: 2,
+    });
+    expect(String((ended?.data?.['logTruncated'] as { message: string }).message)).toContain(
+      'storage full',
+    );
+    expect(truncated).toEqual(['r/s.a.j#1:storage']);
+    expect(problems).toContainEqual(expect.objectContaining({ kind: 'lines', droppedLines: 2 }));
+
+    // The sink works again: later lines are stored, later results are not marked.
+    logs.failing = false;
+    outbox.log({ ...line(1), attempt: 2 });
+    outbox.emit(jobEnd('s.a.j', 2, 'succeeded'));
+    await outbox.flushed();
+    const events = await store.readEvents({});
+    expect(events[1]?.data).toBeUndefined();
+    expect(problems.at(-1)).toEqual({ kind: 'recovered', what: 'lines' });
+    expect((await logs.read({ runId: 'r', jobPath: 's.a.j' })).map((l) => l.attempt)).toEqual([2]);
+  });
+
+  it('holds a bounded number of lines while the store fails, counting the rest as lost', async () => {
+    const store = new CountingStore();
+    store.failures = 2;
+    const logs = new MemoryLogSink();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const problems: StoreProblem[] = [];
+    const outbox = new Outbox({
+      store,
+      logs,
+      retryDelaysMs: [1],
+      onStoreProblem: (p) => {
+        problems.push(p);
+        if (p.kind === 'events' && p.failures === 2) release();
+      },
+    });
+    outbox.emit(ev('first'));
+    await gate; // the store is failing: the outbox knows it
+    const flood = MAX_QUEUED_LINES_WHILE_FAILING + 500;
+    for (let i = 1; i <= flood; i++) outbox.log(line(i));
+    outbox.emit(jobEnd('s.a.j', 1, 'succeeded'));
+    await outbox.flushed();
+    const stored = await logs.read({ runId: 'r', jobPath: 's.a.j' });
+    expect(stored).toHaveLength(MAX_QUEUED_LINES_WHILE_FAILING);
+    const ended = (await store.readEvents({})).find((e) => e.status === 'succeeded');
+    expect(ended?.data?.['logTruncated']).toMatchObject({ cause: 'storage', droppedLines: 500 });
+    expect(outbox.stats.droppedLines).toBe(500);
   });
 });
+
+const jobEnd = (path: string, attempt: number, status: 'succeeded' | 'failed'): NewEngineEvent => ({
+  runId: 'r',
+  time: 2,
+  scope: 'job',
+  path,
+  status,
+  attempt,
+});
+
+class FlakyLogSink extends MemoryLogSink {
+  failing = false;
+  override append(lines: readonly JobLogLine[]): Promise<void> {
+    if (this.failing) return Promise.reject(new Error('database or disk is full'));
+    return super.append(lines);
+  }
+}

@@ -10,9 +10,23 @@
  * engine does synchronously after an emit, typically starting the next job, is not held up by
  * store appends and observers: they run while that job runs. A caller that must wait for the
  * store ({@link Outbox.flushed}) starts the flush at once instead.
+ *
+ * When the store fails (disk full, database down) nothing is dropped quietly:
+ * - Status events are never given up. A failing append is retried with growing delays (at most
+ *   {@link MAX_RETRY_DELAY_MS} apart) until it succeeds; later items wait behind it, so order
+ *   holds and `flushed()` waits too (back-pressure: a run does not end before its events are
+ *   stored). Each failure and the recovery are reported through `onStoreProblem`.
+ * - Log lines may be given up, loudly: a batch the log sink still refuses after the retries is
+ *   counted per job attempt, reported through `onStoreProblem`, and the attempt's next result
+ *   event (its end, or its retry wait) is stored with `data.logTruncated` (cause `storage`). While
+ *   the store is failing, at most {@link MAX_QUEUED_LINES_WHILE_FAILING} lines wait in memory;
+ *   later ones are given up the same way.
  */
+import { ContainerOpsError } from '../errors.js';
 import type { EngineObserver } from './api.js';
 import type { EngineEvent, JobLogLine, NewEngineEvent } from './events.js';
+import type { LogTruncation } from './snapshot.js';
+import { isTerminal } from './status.js';
 import type { LogSink, RunStore } from './store.js';
 
 /** Events have `scope`, lines `jobPath`: told apart without a wrapper object per item. */
@@ -24,20 +38,55 @@ function isEvent(item: Item): item is NewEngineEvent {
 
 const NO_EVENTS: readonly EngineEvent[] = [];
 
-/** Delays between retries of a failed store append before the batch is given up. */
+/** Delays between retries of a failed store append (lines are given up after the last one). */
 const RETRY_DELAYS_MS = [10, 100, 1000] as const;
+/** Events are retried for ever; the delay grows to this and stays there. */
+export const MAX_RETRY_DELAY_MS = 2000;
+/** While the store fails, lines beyond this many waiting in memory are given up (and counted). */
+export const MAX_QUEUED_LINES_WHILE_FAILING = 20_000;
+
+/** A store failure the outbox met (see the class comment); `recovered` once appends work again. */
+export type StoreProblem =
+  | {
+      readonly kind: 'events';
+      readonly error: unknown;
+      /** Consecutive failures of this batch so far; it is retried. */
+      readonly failures: number;
+    }
+  | {
+      readonly kind: 'lines';
+      readonly error: unknown;
+      /** Lines given up by this failure (counted on their job attempts). */
+      readonly droppedLines: number;
+    }
+  | { readonly kind: 'recovered'; readonly what: 'events' | 'lines' };
 
 export interface OutboxOptions {
   readonly store: RunStore;
   readonly logs: LogSink;
   /** Called with every numbered batch before observers see it (to update snapshots' lastSeq). */
   readonly onAppended?: (events: readonly EngineEvent[]) => void;
-  /** Delays between retries of a failed append before the batch is given up (default 10/100/1000 ms). */
+  /** Delays between retries of a failed append (default 10/100/1000 ms; events go on retrying). */
   readonly retryDelaysMs?: readonly number[];
+  /** Told of every store failure and recovery (the host logs it and reports itself not ready). */
+  readonly onStoreProblem?: (problem: StoreProblem) => void;
+  /** Told when lines of a job attempt were given up, with what its result event now carries. */
+  readonly onLogTruncated?: (runId: string, jobPath: string, truncation: LogTruncation) => void;
+}
+
+/** Lines given up for one job attempt, until its next result event carries them. */
+interface LostLines {
+  count: number;
+  reason: string;
+}
+
+function attemptKey(runId: string, jobPath: string, attempt: number): string {
+  return `${runId}\u0000${jobPath}\u0000${attempt}`;
 }
 
 export class Outbox {
   private queue: Item[] = [];
+  private queuedLines = 0;
   private readonly observers = new Set<EngineObserver>();
   private flushing = false;
   /** The flush waiting for the next event-loop turn, until it starts. */
@@ -45,10 +94,19 @@ export class Outbox {
   private enqueued = 0;
   private delivered = 0;
   private waiters: { readonly mark: number; readonly resolve: () => void }[] = [];
-  /** Events and lines that could not be stored after retries (the store is failing). */
-  lost = { events: 0, lines: 0 };
+  /** Lines given up per job attempt, not yet reported on a stored event. */
+  private readonly lostLines = new Map<string, LostLines>();
+  private eventsFailing = false;
+  private linesFailing = false;
+  /** Totals since start: lines given up, events stored late (after at least one failure). */
+  readonly stats = { droppedLines: 0, eventRetries: 0 };
 
   constructor(private readonly options: OutboxOptions) {}
+
+  /** True while the store or the log sink refuses appends (events wait, lines may be given up). */
+  get failing(): boolean {
+    return this.eventsFailing || this.linesFailing;
+  }
 
   /** Queues a status event; the store numbers it. */
   emit(event: NewEngineEvent): void {
@@ -57,6 +115,11 @@ export class Outbox {
 
   /** Queues a log line (already masked and numbered per attempt). */
   log(line: JobLogLine): void {
+    if (this.failing && this.queuedLines >= MAX_QUEUED_LINES_WHILE_FAILING) {
+      this.loseLines([line], 'the log store is failing and too many lines are waiting');
+      return;
+    }
+    this.queuedLines++;
     this.push(line);
   }
 
@@ -116,11 +179,10 @@ export class Outbox {
         if (isEvent(item)) events.push(item);
         else lines.push(item);
       }
-      // Lines and events are appended concurrently; no Promise.all and destructuring (this runs
-      // for every batch: a job's events often make a batch of their own).
-      const linesStored = lines.length === 0 ? undefined : this.appendLines(lines);
+      this.queuedLines -= lines.length;
+      // Lines first: a job's result event in this batch must say whether its lines were stored.
+      if (lines.length > 0) await this.appendLines(lines);
       const numbered = events.length === 0 ? NO_EVENTS : await this.appendEvents(events);
-      if (linesStored !== undefined) await linesStored;
       if (numbered.length > 0) this.options.onAppended?.(numbered);
       this.deliver(batch, numbered);
       this.delivered += batch.length;
@@ -136,7 +198,7 @@ export class Outbox {
     for (const item of batch) {
       if (isEvent(item)) {
         const event = numbered[next++];
-        if (event === undefined) continue; // lost: the store refused it
+        if (event === undefined) continue;
         for (const o of observers) safely(() => o.onEvent?.(event));
       } else {
         for (const o of observers) safely(() => o.onLog?.(item));
@@ -154,35 +216,123 @@ export class Outbox {
     this.waiters = still;
   }
 
-  private async retry<T>(call: () => Promise<T>): Promise<T | undefined> {
+  private delay(failures: number): number {
     const delays = this.options.retryDelaysMs ?? RETRY_DELAYS_MS;
-    for (let i = 0; ; i++) {
+    return delays[failures - 1] ?? Math.min(MAX_RETRY_DELAY_MS, delays[delays.length - 1] ?? 0);
+  }
+
+  /** Appends events, retrying until the store takes them: events are never given up. */
+  private async appendEvents(events: NewEngineEvent[]): Promise<readonly EngineEvent[]> {
+    const marked = this.lostLines.size === 0 ? events : this.markTruncated(events);
+    for (let failures = 0; ;) {
       try {
-        return await call();
-      } catch {
-        const delay = delays[i];
-        if (delay === undefined) return undefined;
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        const numbered = await this.options.store.appendEvents(marked);
+        if (this.eventsFailing) {
+          this.eventsFailing = false;
+          this.report({ kind: 'recovered', what: 'events' });
+        }
+        return numbered;
+      } catch (error) {
+        failures++;
+        this.stats.eventRetries++;
+        this.eventsFailing = true;
+        this.report({ kind: 'events', error, failures });
+        await sleep(this.delay(failures));
       }
     }
   }
 
-  private async appendEvents(events: NewEngineEvent[]): Promise<readonly EngineEvent[]> {
-    const result = await this.retry(() => this.options.store.appendEvents(events));
-    if (result === undefined) {
-      this.lost.events += events.length;
-      return [];
+  /**
+   * Appends lines, retrying a few times; then gives them up, counted on their attempts. While the
+   * sink is known to fail, a batch is tried once (no delays: events behind it are waiting).
+   */
+  private async appendLines(lines: JobLogLine[]): Promise<void> {
+    const retries = this.linesFailing ? 0 : (this.options.retryDelaysMs ?? RETRY_DELAYS_MS).length;
+    for (let failures = 0; ;) {
+      try {
+        await this.options.logs.append(lines);
+        if (this.linesFailing) {
+          this.linesFailing = false;
+          this.report({ kind: 'recovered', what: 'lines' });
+        }
+        return;
+      } catch (error) {
+        failures++;
+        if (failures > retries) {
+          this.linesFailing = true;
+          this.loseLines(lines, refusal(error));
+          this.report({ kind: 'lines', error, droppedLines: lines.length });
+          return;
+        }
+        await sleep(this.delay(failures));
+      }
     }
-    return result;
   }
 
-  private async appendLines(lines: JobLogLine[]): Promise<void> {
-    const ok = await this.retry(async () => {
-      await this.options.logs.append(lines);
-      return true;
-    });
-    if (ok === undefined) this.lost.lines += lines.length;
+  private loseLines(lines: readonly JobLogLine[], reason: string): void {
+    this.stats.droppedLines += lines.length;
+    for (const line of lines) {
+      const key = attemptKey(line.runId, line.jobPath, line.attempt);
+      const lost = this.lostLines.get(key);
+      if (lost === undefined) this.lostLines.set(key, { count: 1, reason });
+      else lost.count++;
+    }
   }
+
+  /** The events, with `data.logTruncated` on job results whose attempts lost lines. */
+  private markTruncated(events: NewEngineEvent[]): NewEngineEvent[] {
+    return events.map((event) => {
+      if (event.scope !== 'job' || event.attempt === undefined) return event;
+      if (event.status !== 'waiting' && !isTerminal(event.status)) return event;
+      const key = attemptKey(event.runId, event.path, event.attempt);
+      const lost = this.lostLines.get(key);
+      if (lost === undefined) return event;
+      this.lostLines.delete(key);
+      const limit = event.data?.['logTruncated'] as LogTruncation | undefined;
+      const droppedLines = lost.count + (limit?.droppedLines ?? 0);
+      const truncation: LogTruncation = {
+        cause: 'storage',
+        attempt: event.attempt,
+        message:
+          `log incomplete: ${lost.count} line(s) of attempt ${event.attempt} were not stored ` +
+          `because ${lost.reason}` +
+          (limit === undefined ? '' : `; besides, ${limit.message}`),
+        ...(limit?.storedBytes === undefined ? {} : { storedBytes: limit.storedBytes }),
+        ...(limit?.limitBytes === undefined ? {} : { limitBytes: limit.limitBytes }),
+        droppedLines,
+      };
+      this.options.onLogTruncated?.(event.runId, event.path, truncation);
+      return { ...event, data: { ...event.data, logTruncated: truncation } };
+    });
+  }
+
+  private report(problem: StoreProblem): void {
+    safely(() => this.options.onStoreProblem?.(problem));
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Why lines were refused, for the job's marker, which every viewer of the run reads: the error's
+ * code and whether storage is full, never its message (it can name hosts and paths; the host logs
+ * it in full through `onStoreProblem`).
+ */
+function refusal(error: unknown): string {
+  const code = error instanceof ContainerOpsError ? error.code : 'an error';
+  const full = error instanceof Error && /disk is full|no space left/i.test(fullMessage(error));
+  return `the log store refused them (${code}${full ? ': storage full' : ''})`;
+}
+
+/** The message of `error` and of its causes. */
+function fullMessage(error: Error): string {
+  let text = error.message;
+  let cause: unknown = error.cause;
+  for (let i = 0; i < 4 && cause instanceof Error; i++, cause = cause.cause)
+    text += ` ${cause.message}`;
+  return text;
 }
 
 function safely(call: () => void): void {

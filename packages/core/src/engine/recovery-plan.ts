@@ -83,7 +83,9 @@ export async function planRecovery(deps: RecoveryDeps): Promise<RecoveryPlan[]> 
  * backend still knows is followed (even one the events never mentioned: started just before the
  * restart); a running attempt the backend lost fails; a job waiting between attempts starts the
  * next one. Backend objects are matched by their labels and must carry the deterministic job id
- * of that run, path and attempt, so nothing of another run or attempt is ever adopted.
+ * of that run, path and attempt, so nothing of another run or attempt is ever adopted. A found
+ * attempt runs or has run: `reattach` finishes a start that the crash cut short (the
+ * orchestrator contract), so an attempt that never ran is not collected as exited.
  */
 async function planJobs(
   snapshot: RunSnapshot,
@@ -163,8 +165,8 @@ export async function scanAttemptLog(
     for (const line of page) {
       lastSeq = Math.max(lastSeq, line.seq);
       if (line.stream === 'system') continue;
-      if (line.stream === 'stdout' && line.text.startsWith(COUT_PREFIX))
-        priorStdout.push(line.text);
+      // `[COUT]` lines count on both streams (contract/output-collector.ts).
+      if (line.text.startsWith(COUT_PREFIX)) priorStdout.push(line.text);
       const tail = tails[line.stream];
       if (tail !== undefined && tail.time === line.time) tail.count += 1;
       else tails[line.stream] = { time: line.time, count: 1 };

@@ -34,7 +34,7 @@ export interface JobResume {
   readonly logs?: { readonly sinceTime?: number; readonly skipAtSinceTime?: number };
   /** Highest log seq stored for the attempt: its log continues after it (0 for `start`). */
   readonly lastSeq: number;
-  /** Its `[COUT]` stdout lines already stored, fed to the output collector again. */
+  /** Its `[COUT]` lines already stored (stdout and stderr, in order), fed to the collector again. */
   readonly priorStdout: readonly string[];
 }
 

@@ -21,6 +21,8 @@ export interface EngineServices {
   readonly secrets?: SecretProvider;
   readonly hooks?: HookRunner;
   readonly stopGraceMs: number;
+  /** Most bytes of log text stored per job attempt; 0: no limit. */
+  readonly logLimitBytes: number;
 }
 
 /** A job kept from the run being re-run: not executed again. */

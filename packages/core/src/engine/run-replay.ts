@@ -8,6 +8,7 @@ import type { EngineEvent } from './events.js';
 import type {
   ActionRunSnapshot,
   JobRunSnapshot,
+  LogTruncation,
   RunSnapshot,
   StageRunSnapshot,
 } from './snapshot.js';
@@ -63,7 +64,13 @@ export function replayEvents(snapshot: RunSnapshot, events: readonly EngineEvent
         if (event.attempt !== undefined) job.attempt = event.attempt;
         if (event.exitCode !== undefined) job.exitCode = event.exitCode;
         if (event.outputs !== undefined) job.outputs = { ...event.outputs };
-        if (status === 'running') job.reason = undefined;
+        if (status === 'running') {
+          job.reason = undefined;
+          job.logTruncated = undefined;
+        }
+        const truncated = event.data?.['logTruncated'];
+        if (typeof truncated === 'object' && truncated !== null)
+          job.logTruncated = truncated as LogTruncation;
       }
     }
     if (node === undefined) continue;

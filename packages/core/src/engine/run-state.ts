@@ -9,6 +9,7 @@ import type { EventScope, NewEngineEvent } from './events.js';
 import type {
   ActionRunSnapshot,
   JobRunSnapshot,
+  LogTruncation,
   RunSnapshot,
   StageRunSnapshot,
 } from './snapshot.js';
@@ -22,6 +23,8 @@ export interface StatusDetails {
   readonly exitCode?: number | null;
   readonly outputs?: Readonly<Record<string, string>>;
   readonly data?: Readonly<Record<string, unknown>>;
+  /** For a job's end (or retry wait): its attempt's log is incomplete; goes out as `data.logTruncated`. */
+  readonly logTruncated?: LogTruncation;
 }
 
 export interface NewRunSnapshot {
@@ -144,8 +147,21 @@ export class RunState {
     if (details.attempt !== undefined) job.attempt = details.attempt;
     if (details.exitCode !== undefined) job.exitCode = details.exitCode;
     if (details.outputs !== undefined) job.outputs = { ...details.outputs };
-    if (status === 'running') job.reason = undefined;
+    if (status === 'running') {
+      job.reason = undefined;
+      job.logTruncated = undefined;
+    }
+    if (details.logTruncated !== undefined) job.logTruncated = details.logTruncated;
     this.setNode('job', path, job, status, details, job.attempt);
+  }
+
+  /**
+   * Records that lines of a job attempt were lost after its result was emitted (the outbox found
+   * out while storing them; it marks the stored event itself). No event: not a status change.
+   */
+  noteLogTruncated(path: string, truncation: LogTruncation): void {
+    const job = this.jobs.get(path);
+    if (job !== undefined && job.attempt === truncation.attempt) job.logTruncated = truncation;
   }
 
   /** Records who approved or rejected a pause stage (the status change carries it too). */
@@ -249,6 +265,8 @@ export class RunState {
     if (details.exitCode !== undefined) event.exitCode = details.exitCode;
     if (details.outputs !== undefined) event.outputs = details.outputs;
     if (details.data !== undefined) event.data = details.data;
+    if (details.logTruncated !== undefined)
+      event.data = Object.assign({}, details.data, { logTruncated: details.logTruncated });
     this.emit(event);
   }
 }

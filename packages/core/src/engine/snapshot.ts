@@ -18,6 +18,28 @@ export interface JobRunSnapshot {
   finishedAt?: number;
   /** Backend handle of the current attempt while it runs (for re-attach). */
   backendId?: string;
+  /** Set when the log of the latest attempt is not complete in the log store (see {@link LogTruncation}). */
+  logTruncated?: LogTruncation;
+}
+
+/**
+ * Why a job attempt's stored log is shorter than what the job printed. `limit`: the attempt
+ * reached the per-attempt log size limit (a final line in the log says so; the job ran on and its
+ * exit alone decided its status). `storage`: the log store refused lines (disk full, I/O error)
+ * and the engine gave them up after retrying. Either way the job's outcome is unchanged.
+ */
+export interface LogTruncation {
+  readonly cause: 'limit' | 'storage';
+  /** The attempt whose log is truncated. */
+  readonly attempt: number;
+  /** In words, for people: what happened and where the log stops. */
+  readonly message: string;
+  /** Bytes of log text stored before the cut (for `limit`). */
+  readonly storedBytes?: number;
+  /** The limit in bytes (for `limit`). */
+  readonly limitBytes?: number;
+  /** Lines printed but not stored. */
+  readonly droppedLines: number;
 }
 
 export interface ActionRunSnapshot {

@@ -16,7 +16,8 @@
  *     remove(handle)                  after wait() and logs() have settled; idempotent
  * cleanup(run)                        once when the run ends (or is abandoned); idempotent; removes
  *                                     the workspace unless `keepWorkspace`
- * reattach(selector)                  after an engine restart: handles of jobs still known to the backend
+ * reattach(selector)                  after an engine restart: handles of jobs still known to the backend;
+ *                                     finishes a start() the crash cut short (see reattach)
  * ```
  * ## Concurrency
  * Methods may be called concurrently for different jobs and runs. For one handle the engine calls
@@ -119,12 +120,22 @@ export interface JobHandle {
 
 export type LogStream = 'stdout' | 'stderr';
 
-/** One line of a job's output, without its line terminator. */
+/**
+ * One line of a job's output, without its line terminator. A line longer than the backend's
+ * line limit (1 MiB for the built-in backends) is delivered in pieces, in order, each piece but
+ * the last marked {@link LogChunk.partial}, so memory stays bounded and nothing is dropped.
+ */
 export interface LogChunk {
   readonly stream: LogStream;
   readonly text: string;
   /** Milliseconds since the epoch when the line was read (or stamped by the backend). */
   readonly time: number;
+  /**
+   * True when the line goes on in the next chunk of the same stream (this piece is not a whole
+   * line). Whoever reads lines for meaning (the `[COUT]` output collector) must join the pieces
+   * or refuse the line, never read a piece as a line of its own. Absent on whole lines.
+   */
+  readonly partial?: boolean;
 }
 
 export interface LogOptions {
@@ -182,7 +193,11 @@ export interface Orchestrator {
    * order is preserved within a stream. Ends (does not throw) when the job is stopped.
    */
   logs(handle: JobHandle, options?: LogOptions): AsyncIterable<LogChunk>;
-  /** Resolves when the job has exited. Rejects only on infrastructure errors. */
+  /**
+   * Resolves when the job has exited. Rejects only on infrastructure errors. A job that never
+   * ran (its start failed in the backend, or its object was removed before it could run)
+   * resolves `error`, never `exited`: only a job that ran may report an exit code.
+   */
   wait(handle: JobHandle): Promise<JobExit>;
   /** Graceful signal, then kill after `graceMs`. Idempotent; safe if the job never started. */
   stop(handle: JobHandle, options: StopOptions): Promise<void>;
@@ -190,7 +205,16 @@ export interface Orchestrator {
   remove(handle: JobHandle): Promise<void>;
   /** Frees the run's objects (workspace...). Idempotent. */
   cleanup(run: RunContext, options: CleanupOptions): Promise<void>;
-  /** Jobs the backend still knows, for re-attaching after an engine restart. */
+  /**
+   * Jobs the backend still knows, for re-attaching after an engine restart: running ones and
+   * ended ones not removed yet. Every returned handle refers to a job that runs or has run: a job
+   * whose `start` an engine crash cut short (its backend object was created, the job was not
+   * started yet) is started now, finishing that `start` with the spec it was created from, so it
+   * runs once and is followed like any running job. Backends whose start is one atomic call
+   * (Swarm: the service runs its task by itself) have no such window. A job that cannot be
+   * started any more is reported `error` by `wait`; one whose object is gone is left out (the
+   * engine then fails the attempt as lost and the job's retries apply).
+   */
   reattach(selector: ReattachSelector): Promise<JobHandle[]>;
 }
 

@@ -75,6 +75,10 @@ export class FakeJob {
     if (script.stdout.length > 0) this.segments.push({ stream: 'stdout', lines: script.stdout });
     if (script.stdoutRepeat > 0)
       this.segments.push({ stream: 'stdout', repeat: script.stdoutRepeat });
+    if (script.stdoutLong !== undefined) {
+      const [prefix, bytes] = script.stdoutLong;
+      this.segments.push({ stream: 'stdout', lines: [prefix + 'a'.repeat(bytes)] });
+    }
     if (script.stderr.length > 0) this.segments.push({ stream: 'stderr', lines: script.stderr });
     if (spec.attempt <= script.failAttempts) exitCode = 1;
     const outputFile = script.outputFile === undefined ? {} : { outputFile: script.outputFile };

@@ -8,6 +8,7 @@
  * | `FAKE_STDOUT`          | lines printed on stdout, separated by `\n` (empty/unset: none)          |
  * | `FAKE_STDERR`          | same on stderr                                                          |
  * | `FAKE_STDOUT_REPEAT=N` | then prints `line 1` .. `line N` on stdout                              |
+ * | `FAKE_STDOUT_LONG=N:p` | then prints one line: `p` followed by N times `a` (one whole chunk)     |
  * | `FAKE_EXIT_CODE`       | exit code (default 0)                                                   |
  * | `FAKE_DELAY_MS`        | the job keeps running this long after printing (stop() ends it early)   |
  * | `FAKE_START_ERROR=msg` | `start()` throws OrchestratorError `JOB_START_FAILED`, or `IMAGE_NOT_FOUND` when msg starts with "image" |
@@ -20,7 +21,7 @@
  * | `FAKE_IGNORE_TERM=1`   | the graceful stop is ignored; only the kill after `graceMs` ends it     |
  *
  * Order of effects inside one job: write file, read file, echo env, stdout lines, repeated lines,
- * stderr lines, delay, exit (with the output file).
+ * the long line, stderr lines, delay, exit (with the output file).
  */
 
 /** Names of the variables the fake orchestrator reads. */
@@ -28,6 +29,7 @@ export const FakeEnv = {
   stdout: 'FAKE_STDOUT',
   stderr: 'FAKE_STDERR',
   stdoutRepeat: 'FAKE_STDOUT_REPEAT',
+  stdoutLong: 'FAKE_STDOUT_LONG',
   exitCode: 'FAKE_EXIT_CODE',
   delayMs: 'FAKE_DELAY_MS',
   startError: 'FAKE_START_ERROR',
@@ -45,6 +47,8 @@ export interface FakeScript {
   readonly stdout: readonly string[];
   readonly stderr: readonly string[];
   readonly stdoutRepeat: number;
+  /** `FAKE_STDOUT_LONG`: one long line, its prefix and how many `a` follow it. */
+  readonly stdoutLong?: readonly [prefix: string, bytes: number];
   readonly exitCode: number;
   readonly delayMs: number;
   readonly startError?: string;
@@ -82,11 +86,13 @@ export function parseFakeScript(env: Readonly<Record<string, string>>): FakeScri
     writeFile = eq < 0 ? [write, ''] : [write.slice(0, eq), write.slice(eq + 1)];
   }
   const echo = env[FakeEnv.echoEnv];
+  const long = /^(\d+):(.*)$/s.exec(env[FakeEnv.stdoutLong] ?? '');
   const readFile = env[FakeEnv.readFile];
   return {
     stdout: lines(env[FakeEnv.stdout]),
     stderr: lines(env[FakeEnv.stderr]),
     stdoutRepeat: Math.max(0, int(env[FakeEnv.stdoutRepeat], 0)),
+    ...(long === null ? {} : { stdoutLong: [long[2] ?? '', Number(long[1])] as const }),
     exitCode: int(env[FakeEnv.exitCode], 0),
     delayMs: Math.max(0, int(env[FakeEnv.delayMs], 0)),
     startError: env[FakeEnv.startError] || undefined,

@@ -36,7 +36,7 @@ export async function runScenario(dir: string, yamlFile: string): Promise<void> 
   const scenario = JSON.parse(
     readFileSync(join(dir, `${name}.expected.json`), 'utf8'),
   ) as ScenarioFile;
-  const parsed = parseWorkflow(source, { fileName: yamlFile });
+  const parsed = parseWorkflow(source, { fileName: yamlFile, ...scenario.parse });
 
   if (scenario.diagnostics !== undefined) {
     const got = parsed.diagnostics.map((d, i) => {
@@ -59,12 +59,22 @@ export async function runScenario(dir: string, yamlFile: string): Promise<void> 
     if (scenario.diagnostics.some((d) => (d.severity ?? 'error') === 'error')) {
       expect(parsed.workflow, `${name}: no workflow when there are errors`).toBeUndefined();
     }
-    return;
+    // Warnings only: the scenario may go on and run the workflow.
+    if (scenario.expect === undefined && scenario.runs === undefined) return;
   }
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
   expect(errors, `${name}: the workflow must parse`).toEqual([]);
   const workflow = parsed.workflow;
   if (workflow === undefined) throw new Error('unreachable');
+  for (const [path, want] of Object.entries(scenario.model ?? {})) {
+    const got = path
+      .split('.')
+      .reduce<unknown>(
+        (node, key) => (node as Record<string, unknown> | undefined)?.[key],
+        workflow,
+      );
+    expect(got, `${name}: model ${path}`).toEqual(want);
+  }
 
   const service = await startService(scenario);
   try {

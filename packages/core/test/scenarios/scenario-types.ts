@@ -7,7 +7,16 @@ import type { ReplySpec } from '../service/local-service.js';
 
 export interface ScenarioFile extends RunScenario {
   readonly description?: string;
-  /** When present, parsing must give exactly these diagnostics (in order) and nothing runs. */
+  /** Options for `parseWorkflow` (e.g. the receiver types notifier plugins handle). */
+  readonly parse?: { readonly receiverTypes?: readonly string[] };
+  /**
+   * Values of the parsed model by dotted path (`stages.1.actions.1.name`), compared with toEqual.
+   */
+  readonly model?: Readonly<Record<string, unknown>>;
+  /**
+   * When present, parsing must give exactly these diagnostics (in order). With an error, or with
+   * no `expect`/`runs`, nothing runs; with warnings only and an `expect`, the run goes on.
+   */
   readonly diagnostics?: readonly ExpectedDiagnostic[];
   readonly engine?: {
     /** Secret store contents for `${{ secrets.NAME }}`. */

@@ -9,14 +9,16 @@ import { FakeEnv } from '@containerops/core/testing';
 
 /**
  * What a test job does, in this order: write a workspace file, read one, echo env variables as
- * `[COUT] NAME = value`, print stdout lines, print `line 1`..`line N`, print stderr lines, write
- * `$CO_OUTPUT`, allocate memory until killed, sleep, exit.
+ * `[COUT] NAME = value`, print stdout lines, print `line 1`..`line N`, print one long line, print
+ * stderr lines, write `$CO_OUTPUT`, allocate memory until killed, sleep, exit.
  */
 export interface JobBehaviour {
   readonly stdout?: readonly string[];
   readonly stderr?: readonly string[];
   /** Prints `line 1` .. `line N` on stdout. */
   readonly stdoutRepeat?: number;
+  /** Then prints one long stdout line: `prefix` followed by `bytes` times `a`. */
+  readonly longLine?: { readonly prefix: string; readonly bytes: number };
   /** Default 0. */
   readonly exitCode?: number;
   readonly sleepMs?: number;
@@ -75,6 +77,12 @@ export function behaviourScript(behaviour: JobBehaviour): string {
       `i=1; while [ "$i" -le ${Math.floor(behaviour.stdoutRepeat)} ]; do echo "line $i"; i=$((i + 1)); done`,
     );
   }
+  if (behaviour.longLine) {
+    const { prefix, bytes } = behaviour.longLine;
+    lines.push(
+      `printf '%s' ${shellQuote(prefix)}; head -c ${Math.floor(bytes)} /dev/zero | tr '\\0' a; echo`,
+    );
+  }
   if (behaviour.stderr?.length)
     lines.push(`printf '%s\\n' ${behaviour.stderr.map(shellQuote).join(' ')} >&2`);
   if (behaviour.outputFile !== undefined)
@@ -93,6 +101,9 @@ export function behaviourEnv(behaviour: JobBehaviour): Record<string, string> {
   if (behaviour.stdout?.length) env[FakeEnv.stdout] = behaviour.stdout.join('\n');
   if (behaviour.stderr?.length) env[FakeEnv.stderr] = behaviour.stderr.join('\n');
   if (behaviour.stdoutRepeat) env[FakeEnv.stdoutRepeat] = String(behaviour.stdoutRepeat);
+  if (behaviour.longLine)
+    env[FakeEnv.stdoutLong] =
+      `${Math.floor(behaviour.longLine.bytes)}:${behaviour.longLine.prefix}`;
   if (behaviour.exitCode !== undefined) env[FakeEnv.exitCode] = String(behaviour.exitCode);
   if (behaviour.sleepMs) env[FakeEnv.delayMs] = String(behaviour.sleepMs);
   if (behaviour.outputFile !== undefined) env[FakeEnv.outputFile] = behaviour.outputFile;

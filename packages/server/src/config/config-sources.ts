@@ -24,6 +24,9 @@ export const SETTING_KEYS = [
   'publicUrl',
   'web',
   'secretKey',
+  'shutdownGrace',
+  'replicas',
+  'jobLogLimit',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -42,6 +45,9 @@ export type RawSettings = Partial<Record<SettingKey, RawSetting>>;
 
 /** Environment variables and the setting each one sets. */
 export const ENV_SETTINGS: Readonly<Record<string, SettingKey>> = {
+  // The platform convention (Heroku, Cloud Run, many PaaS): weaker than CONTAINEROPS_PORT, which
+  // comes later in this list and so wins when both are set.
+  PORT: 'port',
   CONTAINEROPS_PORT: 'port',
   CONTAINEROPS_HOST: 'host',
   CONTAINEROPS_DATA: 'data',
@@ -56,6 +62,9 @@ export const ENV_SETTINGS: Readonly<Record<string, SettingKey>> = {
   CONTAINEROPS_PUBLIC_URL: 'publicUrl',
   CONTAINEROPS_WEB_DIR: 'web',
   CONTAINEROPS_SECRET_KEY: 'secretKey',
+  CONTAINEROPS_SHUTDOWN_GRACE: 'shutdownGrace',
+  CONTAINEROPS_REPLICAS: 'replicas',
+  CONTAINEROPS_JOB_LOG_LIMIT: 'jobLogLimit',
 };
 
 export function envSettings(env: Readonly<Record<string, string | undefined>>): RawSettings {
@@ -72,9 +81,14 @@ export function flagSettings(flags: Readonly<Partial<Record<SettingKey, unknown>
   const out: RawSettings = {};
   for (const key of SETTING_KEYS) {
     const value = flags[key];
-    if (value !== undefined) out[key] = { value, where: `--${key}` };
+    if (value !== undefined) out[key] = { value, where: `--${flagName(key)}` };
   }
   return out;
+}
+
+/** The command-line spelling of a setting: `shutdownGrace` → `shutdown-grace`. */
+function flagName(key: SettingKey): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /**

@@ -3,9 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INVALID_CONFIG } from './config-error.js';
+import { SETTING_KEYS } from './config-sources.js';
 import { loadServerConfig, resolveServerConfig } from './resolve-config.js';
 import type { LoadConfigOptions } from './resolve-config.js';
-import { DEFAULT_RETENTION_INTERVAL_MS, DEFAULT_RETENTION_WORKSPACES_MS } from './server-config.js';
+import {
+  DEFAULT_RETENTION_INTERVAL_MS,
+  DEFAULT_RETENTION_WORKSPACES_MS,
+  DEFAULT_SHUTDOWN_GRACE_MS,
+} from './server-config.js';
 
 let cwd: string;
 beforeEach(() => (cwd = mkdtempSync(join(tmpdir(), 'co-config-'))));
@@ -36,7 +41,7 @@ describe('loadServerConfig precedence', () => {
     const config = await load();
     expect(config).toMatchObject({
       port: 8080,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       dataDir: join(cwd, 'data'),
       database: { type: 'sqlite', path: join(cwd, 'data', 'containerops.db') },
       logStorePath: join(cwd, 'data', 'logs.db'),
@@ -46,6 +51,8 @@ describe('loadServerConfig precedence', () => {
         workspacesMs: DEFAULT_RETENTION_WORKSPACES_MS,
       },
       plugins: [],
+      shutdownGraceMs: DEFAULT_SHUTDOWN_GRACE_MS,
+      replicas: 'one',
     });
     expect(config.retention.runsMs).toBeUndefined();
   });
@@ -68,6 +75,27 @@ describe('loadServerConfig precedence', () => {
       port: 7003,
       dataDir: join(cwd, 'from-env'),
     });
+  });
+
+  it('honours PORT, weaker than CONTAINEROPS_PORT and flags', async () => {
+    expect((await load({ env: { PORT: '7010' } })).port).toBe(7010);
+    expect((await load({ env: { PORT: '7010', CONTAINEROPS_PORT: '7011' } })).port).toBe(7011);
+    expect((await load({ env: { PORT: '7010' }, flags: { port: '7012' } })).port).toBe(7012);
+    expect(await problem(load({ env: { PORT: 'http' } }))).toMatch(/^PORT: port must be/);
+  });
+
+  it('reads the shutdown grace period and the replica mode from file, env and flags', async () => {
+    writeConfig('shutdownGrace: 1m\nreplicas: many\n');
+    expect(await load()).toMatchObject({ shutdownGraceMs: 60_000, replicas: 'many' });
+    const env = { CONTAINEROPS_SHUTDOWN_GRACE: '5s', CONTAINEROPS_REPLICAS: 'one' };
+    expect(await load({ env })).toMatchObject({ shutdownGraceMs: 5_000, replicas: 'one' });
+    expect((await load({ env, flags: { shutdownGrace: '90' } })).shutdownGraceMs).toBe(90_000);
+    expect(await problem(load({ flags: { shutdownGrace: 'soon' } }))).toMatch(
+      /^--shutdown-grace: invalid duration "soon"/,
+    );
+    expect(await problem(load({ env: { CONTAINEROPS_REPLICAS: 'two' } }))).toMatch(
+      /^CONTAINEROPS_REPLICAS: replicas must be "one" or "many"/,
+    );
   });
 
   it('reads --config FILE instead of ./containerops.yaml', async () => {
@@ -158,7 +186,7 @@ describe('loadServerConfig errors name where the bad value came from', () => {
   it('unknown settings (also under retention) and a scalar retention: file:line:col', async () => {
     const path = writeConfig('port: 8080\n  \nprot: 9\n');
     expect(await problem(load())).toBe(
-      `${path}:3:1: unknown setting "prot"; known: port, host, data, database, logStore, orchestrator, orchestratorConfig, retention.runs, retention.interval, retention.workspaces, plugins, publicUrl, web, secretKey`,
+      `${path}:3:1: unknown setting "prot"; known: ${SETTING_KEYS.join(', ')}`,
     );
     writeConfig('retention:\n  run: 30d\n');
     expect(await problem(load())).toMatch(

@@ -3,7 +3,7 @@
  * Every problem is a UserError INVALID_CONFIG naming where the bad value came from.
  */
 import { isAbsolute, join, resolve } from 'node:path';
-import { parseDuration } from '@containerops/core';
+import { parseDuration, parseMemory } from '@containerops/core';
 import { configError } from './config-error.js';
 import { envSettings, fileSettings, flagSettings } from './config-sources.js';
 import type { RawSetting, RawSettings, SettingKey } from './config-sources.js';
@@ -13,11 +13,14 @@ import {
   DEFAULT_PORT,
   DEFAULT_RETENTION_INTERVAL_MS,
   DEFAULT_RETENTION_WORKSPACES_MS,
+  DEFAULT_SHUTDOWN_GRACE_MS,
+  DEFAULT_JOB_LOG_LIMIT_BYTES,
 } from './server-config.js';
 import type {
   DatabaseConfig,
   OrchestratorChoice,
   PluginReference,
+  ReplicaMode,
   ServerConfig,
   ServerConfigInput,
 } from './server-config.js';
@@ -77,6 +80,9 @@ export function resolveServerConfig(
   set('publicUrl', input.publicUrl);
   set('web', input.webDir);
   set('secretKey', input.secretKey);
+  set('shutdownGrace', input.shutdownGraceMs);
+  set('replicas', input.replicas);
+  set('jobLogLimit', input.jobLogLimitBytes);
   const config = resolveSettings(raw, cwd);
   return input.announce === undefined ? config : { ...config, announce: input.announce };
 }
@@ -110,6 +116,9 @@ function resolveSettings(raw: RawSettings, cwd: string): ServerConfig {
       workspacesMs: durationOf(raw['retention.workspaces']) ?? DEFAULT_RETENTION_WORKSPACES_MS,
     },
     plugins: pluginsOf(raw.plugins, cwd),
+    shutdownGraceMs: durationOf(raw.shutdownGrace) ?? DEFAULT_SHUTDOWN_GRACE_MS,
+    replicas: replicasOf(raw.replicas),
+    jobLogLimitBytes: byteSizeOf(raw.jobLogLimit) ?? DEFAULT_JOB_LOG_LIMIT_BYTES,
     ...(publicUrl === undefined ? {} : { publicUrl: publicUrl.replace(/\/+$/, '') }),
     ...(web === undefined ? {} : { webDir: resolve(cwd, web) }),
     ...(secretKey === undefined ? {} : { secretKey }),
@@ -150,6 +159,31 @@ function orchestratorOf(setting: RawSetting | undefined): OrchestratorChoice {
     );
   }
   return value as OrchestratorChoice;
+}
+
+/** A size in bytes: a number (bytes) or `64Mi`, `1G`...; 0 is allowed (no limit). */
+function byteSizeOf(setting: RawSetting | undefined): number | undefined {
+  if (setting === undefined || setting.value === null || setting.value === undefined)
+    return undefined;
+  const { value } = setting;
+  if (typeof value !== 'number' && typeof value !== 'string')
+    throw configError(setting.where, `expected a size such as 64Mi, got ${JSON.stringify(value)}`);
+  try {
+    return parseMemory(value);
+  } catch (error) {
+    throw configError(setting.where, `${(error as Error).message}; 0 means no limit`);
+  }
+}
+
+function replicasOf(setting: RawSetting | undefined): ReplicaMode {
+  const value = text(setting) ?? 'one';
+  if (value !== 'one' && value !== 'many') {
+    throw configError(
+      (setting as RawSetting).where,
+      `replicas must be "one" or "many" (several servers on one PostgreSQL/MySQL database), got "${value}"`,
+    );
+  }
+  return value;
 }
 
 /**

@@ -24,6 +24,14 @@ export interface RetentionConfig {
   readonly workspacesMs: number;
 }
 
+/**
+ * How many server processes may share one PostgreSQL/MySQL database: `one` (the default: a
+ * second process is refused at start) or `many` (the operator opts in, knowing that runs are not
+ * yet coordinated between processes: until multi-replica support lands, each process drives the
+ * runs it started and resumes every unfinished run at its start). SQLite is always `one`.
+ */
+export type ReplicaMode = 'one' | 'many';
+
 /** A plugin named in the config: an npm package name or a path, and its settings. */
 export interface PluginReference {
   /** An npm package name (resolved from `baseDir`'s node_modules) or an absolute path. */
@@ -38,6 +46,7 @@ export interface PluginReference {
 
 export interface ServerConfig {
   readonly port: number;
+  /** Address to listen on; default loopback ({@link DEFAULT_HOST}); `0.0.0.0` exposes it. */
   readonly host: string;
   /** Absolute directory for SQLite files, the secret key, local workspaces. */
   readonly dataDir: string;
@@ -59,6 +68,19 @@ export interface ServerConfig {
   readonly webDir?: string;
   /** base64 of 32 bytes; default: `<data>/secret.key` (generated on first start, mode 0600). */
   readonly secretKey?: string;
+  /**
+   * On SIGTERM/SIGINT, how long running local jobs may take to finish before they are stopped
+   * (see lifecycle/graceful-shutdown.ts). Default {@link DEFAULT_SHUTDOWN_GRACE_MS}.
+   */
+  readonly shutdownGraceMs: number;
+  /** See {@link ReplicaMode}. Default `one`. */
+  readonly replicas: ReplicaMode;
+  /**
+   * Most bytes of log text stored per job attempt (`jobLogLimit: 64Mi`); a longer log ends with a
+   * "log truncated at N bytes" line and the job is marked `logTruncated` (its status is left to
+   * its exit). 0: no limit. Default {@link DEFAULT_JOB_LOG_LIMIT_BYTES}.
+   */
+  readonly jobLogLimitBytes: number;
   /** Where the first-start admin token is printed; default stdout. */
   readonly announce?: (text: string) => void;
 }
@@ -76,7 +98,12 @@ export type ServerConfigInput = Partial<
 };
 
 export const DEFAULT_PORT = 8080;
-export const DEFAULT_HOST = '0.0.0.0';
+/** Loopback: a fresh install is not reachable from the network until the operator says so. */
+export const DEFAULT_HOST = '127.0.0.1';
+/** Running local jobs get 30 s to finish on shutdown. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
+/** Per job attempt: one runaway job must not fill the disk (a flood reached 433 MB with no limit). */
+export const DEFAULT_JOB_LOG_LIMIT_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_DATA_DIR = './data';
 /** Retention runs every 10 minutes by default. */
 export const DEFAULT_RETENTION_INTERVAL_MS = 10 * 60_000;

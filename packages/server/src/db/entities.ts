@@ -4,6 +4,7 @@
  * ./migrations; these schemas only map rows.
  */
 import { EntitySchema } from 'typeorm';
+import { ReplayKeyEntity } from '../triggers/replay-key.entity.js';
 import { idColumn, longText, msColumn, msTransformer, nameColumn } from './columns.js';
 
 export interface UserRow {
@@ -249,6 +250,8 @@ export interface TriggerDeliveryRow {
   status: string;
   runId: string | null;
   error: string | null;
+  /** The sender's delivery id (`X-ContainerOps-Delivery`), when it sent one. */
+  deliveryId: string | null;
 }
 export const TriggerDeliveryEntity = new EntitySchema<TriggerDeliveryRow>({
   name: 'TriggerDelivery',
@@ -262,6 +265,7 @@ export const TriggerDeliveryEntity = new EntitySchema<TriggerDeliveryRow>({
     status: nameColumn('status', 16),
     runId: { name: 'run_id', type: 'varchar', length: 64, nullable: true },
     error: longText('error', true),
+    deliveryId: nameColumn('delivery_id', 128, true),
   },
 });
 
@@ -317,4 +321,5 @@ export const ALL_ENTITIES = [
   TriggerDeliveryEntity,
   KeptWorkspaceEntity,
   ServerMarkerEntity,
+  ReplayKeyEntity,
 ];

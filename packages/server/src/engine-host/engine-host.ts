@@ -5,18 +5,45 @@
  * each engine gets the provider of its organisation's secrets, and recovery is split by
  * organisation through {@link OrgScopedRunStore}.
  */
-import { Engine } from '@containerops/core';
+import { Engine, OperationalError } from '@containerops/core';
 import type {
   CallbackRegistry,
+  EngineOptions,
   HookRunner,
   Orchestrator,
   RunHandle,
   RunSnapshot,
   RunStore,
   SecretProvider,
+  StartRunOptions,
+  WorkflowDefinition,
 } from '@containerops/core';
 import type { LogStore } from '@containerops/sdk';
 import { OrgScopedRunStore } from '../stores/org-scoped-run-store.js';
+import { JobStartGate, SHUTTING_DOWN } from './job-start-gate.js';
+
+/** A run this process executes, as graceful shutdown sees it. */
+export interface HostedRun {
+  readonly runId: string;
+  readonly organization: string;
+  /** Its live status: `queued` and `waiting` (at a pause stage) hold no running job. */
+  readonly status: RunSnapshot['status'];
+}
+
+/** An engine that refuses new runs once its host stopped accepting them (shutdown). */
+class HostedEngine extends Engine {
+  constructor(
+    options: EngineOptions,
+    private readonly admit: () => void,
+  ) {
+    super(options);
+  }
+
+  override start(workflow: WorkflowDefinition, options?: StartRunOptions): RunHandle {
+    this.admit();
+    return super.start(workflow, options);
+  }
+}
 
 export interface EngineHostOptions {
   readonly orchestrator: Orchestrator;
@@ -30,32 +57,82 @@ export interface EngineHostOptions {
    * the run counts as done once it settled. Must not reject.
    */
   readonly onRunEnded?: (snapshot: RunSnapshot) => Promise<void>;
+  /** The per-attempt log size limit and the store-failure listener, for every engine. */
+  readonly engineOptions?: Pick<EngineOptions, 'maxLogBytesPerAttempt' | 'onStoreProblem'>;
 }
 
 export class EngineHost {
   private readonly engines = new Map<string, Engine>();
   /** Runs resumed or started by this process, until they end. */
   private readonly running = new Map<string, Promise<RunSnapshot>>();
+  /** What the engines start jobs on: the configured orchestrator behind the shutdown gate. */
+  readonly jobStarts: JobStartGate;
+  private accepting = true;
 
-  constructor(readonly options: EngineHostOptions) {}
+  constructor(readonly options: EngineHostOptions) {
+    this.jobStarts = new JobStartGate(options.orchestrator);
+  }
 
   get orchestrator(): Orchestrator {
     return this.options.orchestrator;
   }
 
+  /**
+   * From now on new runs (triggers, re-runs, debug runs, webhooks) are refused with an
+   * OperationalError SHUTTING_DOWN. Runs already started go on. Idempotent.
+   */
+  stopAccepting(): void {
+    this.accepting = false;
+  }
+
+  /** False once {@link stopAccepting} was called. */
+  get acceptingRuns(): boolean {
+    return this.accepting;
+  }
+
+  /** The runs this process is executing, with their live status. */
+  hostedRuns(): HostedRun[] {
+    const out: HostedRun[] = [];
+    for (const runId of this.running.keys()) {
+      for (const [organization, engine] of this.engines) {
+        const snapshot = engine.getRun(runId);
+        if (snapshot === undefined) continue;
+        out.push({ runId, organization, status: snapshot.status });
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** Cancels a run this process executes (see `Engine.cancel`); false when it is not here. */
+  cancel(run: HostedRun, reason: string): boolean {
+    return this.engines.get(run.organization)?.cancel(run.runId, reason) ?? false;
+  }
+
   engineFor(organization: string): Engine {
     let engine = this.engines.get(organization);
     if (engine === undefined) {
-      engine = new Engine({
-        orchestrator: this.options.orchestrator,
-        store: new OrgScopedRunStore(this.options.store, organization),
-        logs: this.options.logs,
-        secrets: this.options.secretsFor(organization),
-        ...(this.options.hooks === undefined ? {} : { hooks: this.options.hooks }),
-        ...(this.options.callbacks === undefined
-          ? {}
-          : { serviceCallbacks: this.options.callbacks }),
-      });
+      engine = new HostedEngine(
+        {
+          orchestrator: this.jobStarts,
+          store: new OrgScopedRunStore(this.options.store, organization),
+          logs: this.options.logs,
+          secrets: this.options.secretsFor(organization),
+          ...(this.options.hooks === undefined ? {} : { hooks: this.options.hooks }),
+          ...(this.options.callbacks === undefined
+            ? {}
+            : { serviceCallbacks: this.options.callbacks }),
+          ...this.options.engineOptions,
+        },
+        () => {
+          if (!this.accepting) {
+            throw new OperationalError(
+              SHUTTING_DOWN,
+              'the server is shutting down and starts no new runs: try again once it is back',
+            );
+          }
+        },
+      );
       this.engines.set(organization, engine);
     }
     return engine;
@@ -106,9 +183,17 @@ export class EngineHost {
     return this.running.size;
   }
 
-  /** Waits (up to `timeoutMs`) for the engines' stores to settle; runs keep going in their backend. */
-  async idle(timeoutMs: number): Promise<void> {
-    const all = Promise.all([...this.running.values()]);
-    await Promise.race([all, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+  /** Waits (up to `timeoutMs`) for the given runs (default: all) to end and settle. */
+  async idle(timeoutMs: number, runIds?: readonly string[]): Promise<void> {
+    const runs =
+      runIds === undefined
+        ? [...this.running.values()]
+        : runIds.flatMap((id) => this.running.get(id) ?? []);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(runs),
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
   }
 }

@@ -16,6 +16,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { GraphQLError } from 'graphql';
 import type { ServerServices } from '../services/contracts.js';
 import { buildApiSchema } from './build-schema.js';
+import { storageGatePlugin } from './storage-gate.js';
 import type { GraphqlContext } from './context.js';
 import { createContext } from './context.js';
 import type { ApiLogger } from './errors/api-logger.js';
@@ -23,6 +24,7 @@ import { stderrApiLogger } from './errors/api-logger.js';
 import { internalError, toClientError } from './errors/client-error.js';
 import { DEFAULT_MAX_COMPLEXITY, complexityLimitRule } from './limits/complexity-limit.js';
 import { DEFAULT_MAX_DEPTH, depthLimitRule } from './limits/depth-limit.js';
+import { rootFieldLimitRule } from './limits/root-field-limit.js';
 import { authenticate } from './transport/authenticate.js';
 import {
   HttpRequestError,
@@ -70,6 +72,7 @@ export async function createGraphqlApi(
   const rules = [
     depthLimitRule(options.maxDepth ?? DEFAULT_MAX_DEPTH),
     complexityLimitRule(options.maxComplexity ?? DEFAULT_MAX_COMPLEXITY),
+    rootFieldLimitRule(),
   ];
 
   const apollo = new ApolloServer<GraphqlContext>({
@@ -79,7 +82,11 @@ export async function createGraphqlApi(
     introspection: true,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), storageGatePlugin(services)],
+    // Apollo's own SIGTERM/SIGINT handler stops Apollo and then re-raises the signal, which kills
+    // the process ~0.1 s into our graceful shutdown (stores unflushed, database open). The host
+    // owns the signals and calls stop() in its shutdown order.
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) =>
       toClientError(
         error instanceof GraphQLError

@@ -28,6 +28,7 @@ import type {
 import type {
   EventScopeEnum,
   LogStreamEnum,
+  LogTruncationCauseEnum,
   NodeStatusEnum,
   PluginKindEnum,
   RoleEnum,
@@ -120,6 +121,10 @@ function toJobRun(j: JobRunSnapshot): JobRunType {
     startedAt: j.startedAt,
     finishedAt: j.finishedAt,
     durationMs: duration(j.startedAt, j.finishedAt),
+    logTruncated:
+      j.logTruncated === undefined
+        ? undefined
+        : { ...j.logTruncated, cause: j.logTruncated.cause as LogTruncationCauseEnum },
   };
 }
 

@@ -8,7 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TriggerHttpRequest, TriggerHttpResponse } from '@containerops/sdk';
 import { deliveryStatusOf, withinDelivery } from '../triggers/delivery-log.js';
-import type { DeliveryLog } from '../triggers/delivery-log.js';
+import type { DeliveryLog, DeliveryNotes } from '../triggers/delivery-log.js';
 
 /** Handles one webhook request; answers 4xx for bad input rather than throwing. */
 export type HookHandler = (request: TriggerHttpRequest) => Promise<TriggerHttpResponse>;
@@ -51,14 +51,20 @@ export class HookRoutes {
     const receivedAt = Date.now();
     const [, , plugin = '', ...rest] = path.split('/');
     const body = await readBody(req);
-    const record = (status: number, runIds: readonly string[], error?: string): Promise<void> =>
+    const record = (
+      status: number,
+      runIds: readonly string[],
+      error?: string,
+      notes: { duplicate?: boolean; deliveryId?: string } = {},
+    ): Promise<void> =>
       this.record({
         plugin,
         receivedAt,
         body: body ?? new Uint8Array(),
-        status: deliveryStatusOf(status, runIds.length),
+        status: deliveryStatusOf(status, runIds.length, notes.duplicate),
         runIds,
         ...(error === undefined ? {} : { error }),
+        ...(notes.deliveryId === undefined ? {} : { deliveryId: notes.deliveryId }),
       });
     const handler = this.handlers.get(plugin);
     if (handler === undefined) {
@@ -81,7 +87,7 @@ export class HookRoutes {
       query: Object.fromEntries(url.searchParams),
       body,
     };
-    let outcome: { result: TriggerHttpResponse; runIds: readonly string[] };
+    let outcome: { result: TriggerHttpResponse } & DeliveryNotes;
     try {
       outcome = await withinDelivery(() => handler(request));
     } catch (error) {
@@ -91,8 +97,9 @@ export class HookRoutes {
       sendJson(res, 500, { code: 'INTERNAL_SERVER_ERROR', logId: id });
       return;
     }
-    const { result, runIds } = outcome;
-    await record(result.status, runIds, result.status >= 400 ? errorText(result.body) : undefined);
+    const { result, runIds, ...notes } = outcome;
+    const error = result.status >= 400 ? errorText(result.body) : undefined;
+    await record(result.status, runIds, error, notes);
     res.writeHead(result.status, result.headers).end(result.body);
   }
 
@@ -103,6 +110,7 @@ export class HookRoutes {
     status: ReturnType<typeof deliveryStatusOf>;
     runIds: readonly string[];
     error?: string;
+    deliveryId?: string;
   }): Promise<void> {
     const log = this.options.deliveries;
     if (log === undefined) return;
@@ -115,6 +123,7 @@ export class HookRoutes {
         status: delivery.status,
         runIds: delivery.runIds,
         ...(delivery.error === undefined ? {} : { error: delivery.error }),
+        ...(delivery.deliveryId === undefined ? {} : { deliveryId: delivery.deliveryId }),
       });
     } catch (error) {
       // The answer matters more than its record: the run (if any) has started anyway.

@@ -27,6 +27,11 @@ export interface HttpServerOptions {
   readonly metrics: ServerMetrics;
   readonly hooks: HookRoutes;
   readonly webDir: string;
+  /**
+   * Set once graceful shutdown began: webhooks answer 503 SHUTTING_DOWN with `Retry-After`
+   * (senders retry; a delivery accepted now could not start its run). Reads keep working.
+   */
+  shuttingDown?: boolean;
   /** Where unexpected errors are logged (with their id). */
   readonly logError: (id: string, error: unknown) => void;
 }
@@ -77,6 +82,14 @@ async function route(
     return;
   }
   if (path === '/hooks' || path.startsWith('/hooks/')) {
+    if (options.shuttingDown === true) {
+      res.setHeader('retry-after', '30');
+      sendJson(res, 503, {
+        code: 'SHUTTING_DOWN',
+        message: 'the server is shutting down: deliver again later',
+      });
+      return;
+    }
     await options.hooks.handle(req, res, path);
     return;
   }

@@ -31,9 +31,19 @@ export const ServerErrorCode = {
   conflict: 'CONFLICT',
   queryTooDeep: 'QUERY_TOO_DEEP',
   queryTooComplex: 'QUERY_TOO_COMPLEX',
+  /** An operation selects more root fields (aliases included) than allowed (graphql/limits/root-field-limit.ts). */
+  tooManyRootFields: 'TOO_MANY_ROOT_FIELDS',
+  /** The workflow parsers are all busy and their queue is full; try again shortly (parsing/). */
+  serverBusy: 'SERVER_BUSY',
+  /** A workflow took longer to parse than allowed; its parser was stopped (parsing/). */
+  workflowParseTimeout: 'WORKFLOW_PARSE_TIMEOUT',
   /** One WebSocket connection holds the most subscriptions it may (graphql/transport/websocket.ts). */
   tooManySubscriptions: 'TOO_MANY_SUBSCRIPTIONS',
+  /** The server is shutting down: it starts no new runs (engine-host/engine-host.ts). */
+  shuttingDown: 'SHUTTING_DOWN',
   internal: 'INTERNAL_SERVER_ERROR',
+  /** A write refused, with nothing stored, because the disk or database is full (db/storage-failure.ts). */
+  storageFull: 'STORAGE_FULL',
 } as const;
 export type ServerErrorCode = (typeof ServerErrorCode)[keyof typeof ServerErrorCode];
 
@@ -220,7 +230,11 @@ export interface RunPage {
 export type RunCounts = Readonly<Record<RunStatus, number>>;
 
 export interface RunService {
-  /** Member. Starts the workflow's latest version (or `version`) with `inputs`; returns the queued run. */
+  /**
+   * Member. Starts the workflow's latest version (or `version`) with `inputs` (each declared by
+   * the workflow's `inputs:`; refused otherwise with RUN_INPUTS_INVALID). Returns the run once it
+   * began its first stage (or queued behind its concurrency group, or ended): the state after.
+   */
   trigger(
     p: Principal,
     uri: string,
@@ -237,9 +251,12 @@ export interface RunService {
     component: string,
     options?: { version?: string; inputs?: Record<string, string> },
   ): Promise<RunRecord>;
-  /** Member. Idempotent. */
+  /** Member. Idempotent. Returns the run once it is cancelled (or ended), within a bounded wait. */
   cancel(p: Principal, runId: string, reason?: string): Promise<RunRecord>;
-  /** Member. Throws STAGE_NOT_WAITING (from core) when the stage is not waiting. */
+  /**
+   * Member. Throws STAGE_NOT_WAITING (from core) when the stage is not waiting. Returns the run
+   * once the stage took the decision (no longer waiting).
+   */
   decide(
     p: Principal,
     runId: string,
@@ -247,13 +264,16 @@ export interface RunService {
     approved: boolean,
     comment?: string,
   ): Promise<RunRecord>;
-  /** Member. A new run; `fromFailed` keeps what succeeded. */
+  /** Member. A new run (returned as it began); `fromFailed` keeps what succeeded. */
   rerun(p: Principal, runId: string, fromFailed: boolean): Promise<RunRecord>;
   /** Viewer; newest first; cursor pagination. */
   list(p: Principal, filter: RunFilter, page: { first: number; after?: string }): Promise<RunPage>;
   get(p: Principal, runId: string): Promise<RunRecord | undefined>;
   counts(p: Principal, organization?: string): Promise<RunCounts>;
-  /** Viewer. Lines with seq > afterSeq, at most `limit` (≤ 10,000). */
+  /**
+   * Viewer. One attempt's lines with seq > afterSeq, at most `limit` (≤ 10,000). Without
+   * `attempt`, the job's latest attempt (none before its first start); each line names its attempt.
+   */
   logs(
     p: Principal,
     query: { runId: string; jobPath: string; attempt?: number; afterSeq?: number; limit?: number },
@@ -373,6 +393,12 @@ export interface PluginHealth {
 
 export interface HealthService {
   plugins(p: Principal): Promise<PluginHealth[]>;
+  /**
+   * Anyone. Throws STORAGE_FULL (an OperationalError) while the server cannot store writes (disk
+   * or database full), so a mutation is refused instead of acknowledged; re-checks first when
+   * due, so it passes as soon as space is back.
+   */
+  assertWritable(what: string): Promise<void>;
 }
 
 /** Everything the API layer needs, built once at start (`createServices`). */

@@ -35,8 +35,47 @@ describe('ServerHealthService.ready', () => {
     const health = new ServerHealthService({ db, orchestrator, logs });
     const result = await health.ready();
     expect(result.ready).toBe(false);
-    expect(result.checks).toEqual({ database: 'ok', orchestrator: 'error', logStore: 'error' });
+    expect(result.checks).toEqual({
+      database: 'ok',
+      orchestrator: 'error',
+      logStore: 'error',
+      storage: 'ok',
+    });
     expect(JSON.stringify(result.checks)).not.toContain('EACCES');
     expect(result.details).toEqual({ orchestrator: DOCKER_REASON, logStore: LOG_REASON });
+  });
+});
+
+describe('ServerHealthService: storage', () => {
+  it('is not ready and refuses writes with STORAGE_FULL while storage is full; recovers by itself', async () => {
+    const orchestrator = {
+      name: 'local',
+      isAvailable: () => Promise.resolve({ available: true }),
+    } as unknown as Orchestrator;
+    const logs = { read: () => Promise.resolve([]) } as unknown as LogStore;
+    let diskFull = true;
+    db.storage.configure({
+      probeIntervalMs: 0,
+      probes: {
+        logStore: {
+          write: () =>
+            diskFull ? Promise.reject(new Error('database or disk is full')) : Promise.resolve(),
+        },
+      },
+    });
+    const health = new ServerHealthService({ db, orchestrator, logs });
+    db.storage.failed('logStore', new Error('database or disk is full'));
+
+    const full = await health.ready();
+    expect(full.ready).toBe(false);
+    expect(full.checks['storage']).toBe('full');
+    expect(full.details['storage']).toContain('logStore: database or disk is full');
+    await expect(health.assertWritable('createToken')).rejects.toMatchObject({
+      code: 'STORAGE_FULL',
+    });
+
+    diskFull = false; // space freed: the next check probes and clears it, no restart
+    await expect(health.assertWritable('createToken')).resolves.toBeUndefined();
+    expect((await health.ready()).ready).toBe(true);
   });
 });

@@ -24,17 +24,23 @@ export class ServerHealthService implements HealthService {
     return out;
   }
 
+  async assertWritable(what: string): Promise<void> {
+    await this.deps.db.storage.assertWritable(what);
+  }
+
   /**
-   * Database, log store and orchestrator all answer. `checks` (for anonymous `/readyz` callers)
-   * says only `ok` or `error`; `details` holds the failures' messages, for the server log only:
-   * they can name hosts, users and paths.
+   * Database, log store and orchestrator all answer, and storage takes writes (`storage`: `full`
+   * while the disk or database refuses writes for lack of space, see db/storage-health.ts).
+   * `checks` (for anonymous `/readyz` callers) says only `ok`, `error` or `full`; `details` holds
+   * the failures' messages, for the server log only: they can name hosts, users and paths.
    */
   async ready(): Promise<{
     ready: boolean;
-    checks: Record<string, 'ok' | 'error'>;
+    checks: Record<string, 'ok' | 'error' | 'full'>;
     details: Record<string, string>;
   }> {
     const details: Record<string, string> = {};
+    const storage = await this.deps.db.storage.check();
     await this.deps.db.manager.query('SELECT 1').then(
       () => undefined,
       (e: unknown) => (details['database'] = (e as Error).message),
@@ -42,9 +48,13 @@ export class ServerHealthService implements HealthService {
     const [orchestrator, logStore] = await Promise.all([this.orchestrator(), this.logStore()]);
     if (!orchestrator.healthy) details['orchestrator'] = orchestrator.detail ?? 'unavailable';
     if (!logStore.healthy) details['logStore'] = logStore.detail ?? 'unavailable';
-    const checks: Record<string, 'ok' | 'error'> = {};
+    const checks: Record<string, 'ok' | 'error' | 'full'> = {};
     for (const name of ['database', 'orchestrator', 'logStore'])
       checks[name] = details[name] === undefined ? 'ok' : 'error';
+    if (storage.length > 0) {
+      checks['storage'] = 'full';
+      details['storage'] = storage.map((p) => `${p.area}: ${p.reason}`).join('; ');
+    } else checks['storage'] = 'ok';
     return { ready: Object.keys(details).length === 0, checks, details };
   }
 

@@ -3,7 +3,7 @@
  * its organisation (the engine persists the run request, so a restarted server resumes it);
  * listing and counting read the `runs` table; logs come from the log store.
  */
-import { isTerminal, UserError } from '@containerops/core';
+import { isTerminal, resolveRunInputs, UserError } from '@containerops/core';
 import type { JobLogLine, RunSnapshot, WorkflowDefinition } from '@containerops/core';
 import type { LogStore } from '@containerops/sdk';
 import type { Database } from '../db/database.js';
@@ -30,6 +30,7 @@ import { debugWorkflowSource } from './debug-workflow.js';
 import { RunCountCache } from './run-count-cache.js';
 import type { RunScopes } from './run-scopes.js';
 import { ALL_STATUSES, queryRuns, runRecordOf } from './run-query.js';
+import { DEFAULT_SETTLE_TIMEOUT_MS, hasBegun, settleRun, stageDecided } from './run-settle.js';
 import { validateWorkflowSource } from './workflow-validation.js';
 
 const MAX_LOG_LINES = 10_000;
@@ -46,6 +47,11 @@ export interface RunServiceDeps {
   readonly workspaces: WorkspaceKeeper;
   /** Told the scope of each run started here, for the live feeds' per-event checks. */
   readonly scopes?: RunScopes;
+  /**
+   * How long trigger, cancel and decide wait at most for their effect to show in the run they
+   * answer with (see run-settle.ts). Default {@link DEFAULT_SETTLE_TIMEOUT_MS}.
+   */
+  readonly settleTimeoutMs?: number;
 }
 
 export class TypeOrmRunService implements RunService {
@@ -72,10 +78,14 @@ export class TypeOrmRunService implements RunService {
     if (version === undefined)
       throw notFound(`workflow ${uri} has no version ${String(options.version)}`);
     checkInputs(options.inputs);
-    return this.start(p, version.model, {
-      ...(options.inputs === undefined ? {} : { inputs: options.inputs }),
+    // Only the inputs the workflow declares, never a reserved name (PATH, LD_*, CO_*...): they
+    // become every job's environment. Refused here, before anything starts.
+    const inputs = resolveRunInputs(version.model.inputs, options.inputs ?? {});
+    const started = this.start(p, version.model, {
+      ...(Object.keys(inputs).length === 0 ? {} : { inputs }),
       trigger: { type: 'api', ...options.trigger, by: p.userName },
     });
+    return this.settled(started, hasBegun);
   }
 
   async debugComponent(
@@ -101,7 +111,10 @@ export class TypeOrmRunService implements RunService {
       const first = checked.diagnostics.find((d) => d.severity === 'error');
       throw badInput(first?.message ?? `cannot run component ${component}`);
     }
-    return this.start(p, checked.model, { trigger: { type: 'debug', component, by: p.userName } });
+    const started = this.start(p, checked.model, {
+      trigger: { type: 'debug', component, by: p.userName },
+    });
+    return this.settled(started, hasBegun);
   }
 
   private start(
@@ -144,7 +157,9 @@ export class TypeOrmRunService implements RunService {
   async cancel(p: Principal, runId: string, reason?: string): Promise<RunRecord> {
     const row = await this.row(p, runId);
     requireRole(p, row.organization, 'member');
-    this.deps.host.engineFor(row.organization).cancel(runId, reason);
+    const engine = this.deps.host.engineFor(row.organization);
+    engine.cancel(runId, reason);
+    await settleRun(engine, runId, () => false, this.settleTimeoutMs);
     return this.recordOf(row);
   }
 
@@ -157,11 +172,13 @@ export class TypeOrmRunService implements RunService {
   ): Promise<RunRecord> {
     const row = await this.row(p, runId);
     requireRole(p, row.organization, 'member');
-    this.deps.host.engineFor(row.organization).decide(runId, stage, {
+    const engine = this.deps.host.engineFor(row.organization);
+    engine.decide(runId, stage, {
       approved,
       by: p.userName,
       ...(comment === undefined ? {} : { comment }),
     });
+    await settleRun(engine, runId, stageDecided(stage), this.settleTimeoutMs);
     return this.recordOf(row);
   }
 
@@ -183,12 +200,13 @@ export class TypeOrmRunService implements RunService {
       );
     }
     const workspaceId = fromFailed ? await this.keptWorkspaceOf(snapshot) : undefined;
-    return this.start(p, request.workflow, {
+    const started = this.start(p, request.workflow, {
       ...(request.inputs === undefined ? {} : { inputs: { ...request.inputs } }),
       trigger: { type: 'rerun', by: p.userName, rerunOf: runId },
       rerun: { runId, fromFailed },
       ...(workspaceId === undefined ? {} : { workspaceId }),
     });
+    return this.settled(started, hasBegun);
   }
 
   /**
@@ -288,18 +306,34 @@ export class TypeOrmRunService implements RunService {
     p: Principal,
     query: { runId: string; jobPath: string; attempt?: number; afterSeq?: number; limit?: number },
   ): Promise<readonly JobLogLine[]> {
-    await this.row(p, query.runId);
+    const row = await this.row(p, query.runId);
     const limit = query.limit ?? 1000;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LOG_LINES) {
       throw badInput(`limit must be from 1 to ${MAX_LOG_LINES}`);
     }
+    // One attempt per answer: each attempt numbers its lines from 1, so lines of several
+    // attempts in one list (and `afterSeq` paging over them) would be ambiguous.
+    const attempt = query.attempt ?? this.latestAttempt(row, query.jobPath);
+    if (attempt === undefined) return [];
     return this.deps.logs.read({
       runId: query.runId,
       jobPath: query.jobPath,
-      ...(query.attempt === undefined ? {} : { attempt: query.attempt }),
+      attempt,
       afterSeq: query.afterSeq ?? 0,
       limit,
     });
+  }
+
+  /** The job's latest attempt; undefined before its first start or for an unknown job. */
+  private latestAttempt(row: RunRow, jobPath: string): number | undefined {
+    const snapshot = runRecordOf(row, this.deps.host.liveRun(row.organization, row.id))?.snapshot;
+    for (const stage of snapshot?.stages ?? []) {
+      for (const action of stage.actions) {
+        const job = action.jobs.find((j) => j.path === jobPath);
+        if (job !== undefined) return job.attempt > 0 ? job.attempt : undefined;
+      }
+    }
+    return undefined;
   }
 
   /** The run's row when the caller may view it; NOT_FOUND otherwise (no existence leak). */
@@ -310,6 +344,22 @@ export class TypeOrmRunService implements RunService {
       throw new UserError(ServerErrorCode.notFound, `no run ${runId}`);
     }
     return row;
+  }
+
+  private get settleTimeoutMs(): number {
+    return this.deps.settleTimeoutMs ?? DEFAULT_SETTLE_TIMEOUT_MS;
+  }
+
+  /** `started` as it is once `begun` holds (or the wait is over): the state after the change. */
+  private async settled(
+    started: RunRecord,
+    begun: (snapshot: RunSnapshot) => boolean,
+  ): Promise<RunRecord> {
+    const { runId } = started.snapshot;
+    const engine = this.deps.host.engineFor(started.organization);
+    await settleRun(engine, runId, begun, this.settleTimeoutMs);
+    const snapshot = engine.getRun(runId);
+    return snapshot === undefined ? started : { ...started, snapshot };
   }
 
   private recordOf(row: RunRow): RunRecord {

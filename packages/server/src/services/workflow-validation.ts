@@ -1,14 +1,16 @@
 /**
- * Parses and validates a workflow for the server: core's parser (with inline Lua hooks compiled by
- * `@containerops/hook-lua`, loaded only when the file has hooks), then component references
- * resolved against the repository. Every problem is a diagnostic with line and column.
+ * Parses and validates a workflow for the server: core's parser on a worker thread of the parse
+ * pool (parsing/: off the event loop, with a time limit; inline Lua hooks are checked there), then
+ * component references resolved against the repository. Every problem is a diagnostic with line
+ * and column; a parse the pool refuses or gives up rejects with SERVER_BUSY or
+ * WORKFLOW_PARSE_TIMEOUT.
  */
-import { hasErrors, parseWorkflow, sortDiagnostics } from '@containerops/core';
-import type { Diagnostic, ScriptChecker, WorkflowDefinition } from '@containerops/core';
+import { hasErrors, sortDiagnostics } from '@containerops/core';
+import type { Diagnostic, WorkflowDefinition } from '@containerops/core';
+import { sharedParsePool } from '../parsing/parse-pool.js';
+import type { WorkflowParsePool } from '../parsing/parse-pool.js';
 import { resolveComponentReferences } from './component-references.js';
 import type { ComponentLookup, ReferenceRules } from './component-references.js';
-
-const HOOK_FIELD = /^[\s-]*(?:pre|post)\s*:/m;
 
 export interface WorkflowValidation {
   readonly ok: boolean;
@@ -16,36 +18,13 @@ export interface WorkflowValidation {
   readonly model?: WorkflowDefinition;
 }
 
-async function luaChecker(source: string): Promise<ScriptChecker | undefined> {
-  if (!HOOK_FIELD.test(source)) return undefined;
-  const lua = await import('@containerops/hook-lua');
-  return (script) => {
-    let file: string | undefined;
-    try {
-      file = lua.scriptPathOf(script);
-    } catch (error) {
-      return { line: 1, message: (error as Error).message };
-    }
-    if (file !== undefined) {
-      return {
-        line: 1,
-        message: `hook script files (${file}) cannot be read by the server: put the Lua inline`,
-      };
-    }
-    return lua.checkLuaSyntax(script);
-  };
-}
-
 export async function validateWorkflowSource(
   yaml: string,
   lookup: ComponentLookup,
   rules: ReferenceRules = {},
+  pool: Pick<WorkflowParsePool, 'parse'> = sharedParsePool(),
 ): Promise<WorkflowValidation> {
-  const checker = await luaChecker(yaml);
-  const parsed = parseWorkflow(yaml, {
-    fileName: 'workflow.yaml',
-    ...(checker === undefined ? {} : { scriptChecker: checker }),
-  });
+  const parsed = await pool.parse(yaml, 'workflow.yaml');
   if (parsed.workflow === undefined) return { ok: false, diagnostics: parsed.diagnostics };
   const resolved = await resolveComponentReferences(
     parsed.workflow,

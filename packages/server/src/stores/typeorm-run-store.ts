@@ -13,6 +13,9 @@
  *   events, not the snapshot, are the source of truth for recovery (`Engine.recover` replays
  *   them over the saved request; the saved status only selects which runs to look at, and a
  *   run's first snapshot is written before any later, terminal one).
+ * - A failed write (disk full) loses nothing: the batch goes back into the queue (under anything
+ *   newer queued meanwhile) and is retried with growing delays until it is stored; its callers
+ *   wait until then (a run's request is saved only once, and a restarted server needs it).
  * - Reads see queued saves (read-your-writes).
  */
 import type {
@@ -33,12 +36,13 @@ import { insertEventsSqlite, upsertRunSqlite } from './sqlite-run-writes.js';
 /** Rows per INSERT statement (SQLite allows 32,766 bound parameters; 4 per event). */
 const INSERT_CHUNK = 500;
 const UNFINISHED = ['queued', 'running', 'waiting'];
+/** Delays before retrying a failed write of queued runs; the last one repeats. */
+const RETRY_DELAYS_MS = [100, 500, 1000, 2000] as const;
 
 interface PendingRun {
   snapshot?: string;
   request?: string;
   waiters: (() => void)[];
-  failures: ((error: unknown) => void)[];
 }
 
 export class TypeOrmRunStore implements RunStore {
@@ -48,6 +52,9 @@ export class TypeOrmRunStore implements RunStore {
   private flushScheduled = false;
   private flushing: Promise<void> | undefined;
   private runsWritten = 0;
+  /** Consecutive failed writes of queued runs; a retry is scheduled while > 0. */
+  private failedWrites = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly db: Database,
@@ -167,26 +174,37 @@ export class TypeOrmRunStore implements RunStore {
     return rows.map((r) => JSON.parse(r.snapshot as string) as RunSnapshot);
   }
 
-  /** Resolves once every save queued before the call is committed. */
+  /**
+   * Resolves once every save queued before the call is committed, or, while writes fail (a retry
+   * is scheduled), once the write in progress settled: readers must not hang on a full disk.
+   */
   async flushed(): Promise<void> {
-    while (this.flushing !== undefined || this.pending.size > 0) {
+    while (
+      this.flushing !== undefined ||
+      (this.pending.size > 0 && this.retryTimer === undefined)
+    ) {
       if (this.flushing !== undefined) await this.flushing;
       else await this.flush();
+      if (this.failedWrites > 0) return; // failing: retried on a timer, not by readers
     }
   }
 
+  /** Run saves queued and not yet stored (more than 0 after `flushed()` only while writes fail). */
+  get unsavedRuns(): number {
+    return this.pending.size;
+  }
+
   private enqueue(runId: string, change: { snapshot?: string; request?: string }): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve) => {
       let entry = this.pending.get(runId);
       if (entry === undefined) {
-        entry = { waiters: [], failures: [] };
+        entry = { waiters: [] };
         this.pending.set(runId, entry);
       }
       if (change.snapshot !== undefined) entry.snapshot = change.snapshot;
       if (change.request !== undefined) entry.request = change.request;
       entry.waiters.push(resolve);
-      entry.failures.push(reject);
-      if (!this.flushScheduled && this.flushing === undefined) {
+      if (!this.flushScheduled && this.flushing === undefined && this.retryTimer === undefined) {
         this.flushScheduled = true;
         setImmediate(() => void this.flush());
       }
@@ -200,16 +218,42 @@ export class TypeOrmRunStore implements RunStore {
     this.pending = new Map();
     const work = this.writeRuns(batch).then(
       () => {
+        this.failedWrites = 0;
         for (const entry of batch.values()) for (const done of entry.waiters) done();
       },
-      (error: unknown) => {
-        for (const entry of batch.values()) for (const fail of entry.failures) fail(error);
+      () => {
+        // One transaction: nothing of the batch was stored. Keep it and try again later (the
+        // failure itself was logged and reported by Database.transaction).
+        this.requeue(batch);
+        this.failedWrites++;
+        if (!this.db.dataSource.isInitialized) return; // closed: nothing more can be written
+        const delay = RETRY_DELAYS_MS[Math.min(this.failedWrites, RETRY_DELAYS_MS.length) - 1];
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          void this.flush();
+        }, delay);
+        this.retryTimer.unref();
       },
     );
     this.flushing = work;
     await work;
     this.flushing = undefined;
-    if (this.pending.size > 0) void this.flush();
+    if (this.pending.size > 0 && this.retryTimer === undefined) void this.flush();
+  }
+
+  /** Puts a failed batch back into the queue; what was queued since is newer and wins. */
+  private requeue(batch: Map<string, PendingRun>): void {
+    for (const [runId, newer] of this.pending) {
+      const older = batch.get(runId);
+      if (older === undefined) {
+        batch.set(runId, newer);
+        continue;
+      }
+      if (newer.snapshot !== undefined) older.snapshot = newer.snapshot;
+      if (newer.request !== undefined) older.request = newer.request;
+      older.waiters.push(...newer.waiters);
+    }
+    this.pending = batch;
   }
 
   private async writeRuns(batch: ReadonlyMap<string, PendingRun>): Promise<void> {

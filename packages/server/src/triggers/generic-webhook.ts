@@ -1,6 +1,7 @@
 /**
  * The built-in `generic` webhook: `POST /hooks/generic/<org>/<repo>/<name>` starts that workflow,
- * with the string fields of the JSON body as inputs. Only workflows that opt in are reachable:
+ * with the string fields of the JSON body as inputs (each must be one the workflow declares in
+ * `inputs:`). Only workflows that opt in are reachable:
  *
  * ```yaml
  * triggers:
@@ -8,22 +9,25 @@
  *     secret: DEPLOY_HOOK_SECRET   # an organisation secret
  * ```
  *
- * The caller proves it knows the secret's value, either by sending it in `X-ContainerOps-Token`
- * or by signing the raw body: `X-ContainerOps-Signature: sha256=<hex HMAC-SHA256(value, body)>`
- * (GitHub's scheme). Unsigned or wrongly signed requests are refused (401) before anything runs;
- * unknown workflows and those without a generic trigger answer the same 404, so the endpoint
- * does not tell which workflows exist. A misconfigured trigger (no secret named, or the secret
- * unset) answers a generic 503: which secret is missing goes to `onMisconfigured` (the server
- * log), not to anonymous callers.
+ * The caller proves it knows the secret's value by signing the timestamp and the raw body (see
+ * webhook-signature.ts for the headers), or by sending the value in `X-ContainerOps-Token`.
+ * Unsigned, wrongly signed or stale requests are refused (401) before anything runs; a copy of
+ * a delivery already seen within the replay window is answered 200 `{duplicate: true}` with the
+ * first copy's run and starts nothing (replay-guard.ts). Unknown workflows and those without a
+ * generic trigger answer the same 404, so the endpoint does not tell which workflows exist. A
+ * misconfigured trigger (no secret named, or the secret unset) answers a generic 503: which
+ * secret is missing goes to `onMisconfigured` (the server log), not to anonymous callers.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { UserError } from '@containerops/core';
 import type { TriggerDefinition, WorkflowDefinition } from '@containerops/core';
-import type { TriggerHttpRequest, TriggerHttpResponse } from '@containerops/sdk';
+import type { TriggerHttpResponse } from '@containerops/sdk';
 import type { HookHandler } from '../http/hook-routes.js';
+import { noteDeliveryDuplicate, noteDeliveryId } from './delivery-log.js';
+import type { ReplayGuard } from './replay-guard.js';
+import { replayKeysOf } from './replay-guard.js';
+import { authenticateWebhook, deliveryIdOf, isRefusal } from './webhook-signature.js';
 
 export const GENERIC_TRIGGER = 'generic';
-export const TOKEN_HEADER = 'x-containerops-token';
-export const SIGNATURE_HEADER = 'x-containerops-signature';
 
 export interface GenericWebhookDeps {
   /** The workflow's latest model; undefined when there is none. */
@@ -32,7 +36,14 @@ export interface GenericWebhookDeps {
   readonly secret: (organization: string, name: string) => Promise<string | undefined>;
   /** Told why a workflow's generic trigger cannot work (for the server log). */
   readonly onMisconfigured?: (uri: string, why: string) => void;
-  /** Starts a run; resolves with its id (and notes it on the delivery). */
+  /** Remembers deliveries within the replay window (its `windowMs` bounds the timestamps too). */
+  readonly replay: Pick<ReplayGuard, 'claim' | 'started' | 'release' | 'windowMs'>;
+  /** The clock; default `Date.now`. */
+  readonly now?: () => number;
+  /**
+   * Starts a run; resolves with its id (and notes it on the delivery). Throws a UserError for
+   * inputs the workflow does not take (answered 400 with its code).
+   */
   readonly start: (
     uri: string,
     inputs: Record<string, string>,
@@ -64,50 +75,51 @@ export function genericWebhook(deps: GenericWebhookDeps): HookHandler {
     const secret = await deps.secret(workflow.namespace, secretName);
     if (secret === undefined || secret === '')
       return notConfigured(`secret ${secretName} is not set`);
-    const refused = checkAuthentication(request, secret);
-    if (refused !== undefined) return refused;
+    const now = (deps.now ?? Date.now)();
+    const proof = authenticateWebhook(
+      request.headers,
+      request.body,
+      secret,
+      now,
+      deps.replay.windowMs,
+    );
+    if (isRefusal(proof)) return answer(401, proof.code, proof.message);
+    const delivery = deliveryIdOf(request.headers);
+    if ('problem' in delivery) return answer(400, 'BAD_USER_INPUT', delivery.problem);
+    if (delivery.id !== undefined) noteDeliveryId(delivery.id);
     const inputs = inputsOf(request.body);
     if (typeof inputs === 'string') return answer(400, 'BAD_USER_INPUT', inputs);
-    const runId = await deps.start(uri, inputs, { type: GENERIC_TRIGGER });
-    return {
-      status: 202,
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-      body: `${JSON.stringify({ runId })}\n`,
-    };
+
+    const keys = replayKeysOf(`${GENERIC_TRIGGER}/${uri}`, {
+      ...(proof.signature === undefined ? {} : { signature: proof.signature }),
+      ...(delivery.id === undefined ? {} : { deliveryId: delivery.id }),
+    });
+    const claim = await deps.replay.claim(keys, now);
+    if (!claim.claimed) {
+      noteDeliveryDuplicate();
+      return json(200, {
+        duplicate: true,
+        ...(claim.runId === undefined ? {} : { runId: claim.runId }),
+      });
+    }
+    let runId: string;
+    try {
+      runId = await deps.start(uri, inputs, { type: GENERIC_TRIGGER });
+    } catch (error) {
+      // Nothing started: the sender's corrected or retried delivery must be able to run.
+      await deps.replay.release(keys);
+      if (error instanceof UserError) return answer(400, error.code, error.message);
+      throw error;
+    }
+    // Only tells later duplicates which run this was; the run has started either way.
+    await deps.replay.started(keys, runId).catch(() => undefined);
+    return json(202, { runId });
   };
 }
 
 function secretNameOf(block: TriggerDefinition): string | undefined {
   const name = block['secret'];
   return typeof name === 'string' && name !== '' ? name : undefined;
-}
-
-/** Undefined when the token or the signature proves the secret; else the 401 to send. */
-function checkAuthentication(
-  request: TriggerHttpRequest,
-  secret: string,
-): TriggerHttpResponse | undefined {
-  const token = request.headers[TOKEN_HEADER];
-  const signature = request.headers[SIGNATURE_HEADER];
-  if (token === undefined && signature === undefined) {
-    return answer(
-      401,
-      'UNSIGNED',
-      `send the secret in ${TOKEN_HEADER} or sign the body in ${SIGNATURE_HEADER}: sha256=<hex>`,
-    );
-  }
-  if (token !== undefined && sameText(token, secret)) return undefined;
-  if (signature !== undefined) {
-    const expected = `sha256=${createHmac('sha256', secret).update(request.body).digest('hex')}`;
-    if (sameText(signature.trim().toLowerCase(), expected)) return undefined;
-  }
-  return answer(401, 'BAD_SIGNATURE', 'the token or signature does not match');
-}
-
-/** Constant-time comparison of two strings of any length (compares their digests). */
-function sameText(a: string, b: string): boolean {
-  const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(a), digest(b));
 }
 
 /** The string fields of a JSON object body (others are ignored); a message when it is not one. */
@@ -130,9 +142,13 @@ function inputsOf(body: Uint8Array): Record<string, string> | string {
 }
 
 function answer(status: number, code: string, message: string): TriggerHttpResponse {
+  return json(status, { code, message });
+}
+
+function json(status: number, body: unknown): TriggerHttpResponse {
   return {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: `${JSON.stringify({ code, message })}\n`,
+    body: `${JSON.stringify(body)}\n`,
   };
 }

@@ -20,6 +20,8 @@ import type { LoadedPlugin } from '../plugins/load-plugins.js';
 import type { RunService, WorkflowService } from '../services/contracts.js';
 import { noteDeliveryRun } from './delivery-log.js';
 import { GENERIC_TRIGGER, genericWebhook } from './generic-webhook.js';
+import { ReplayGuard } from './replay-guard.js';
+import { DEFAULT_REPLAY_WINDOW_MS } from './webhook-signature.js';
 import { triggerPrincipal } from './system-principal.js';
 
 export interface TriggerHostDeps {
@@ -30,6 +32,8 @@ export interface TriggerHostDeps {
   readonly secrets: { providerFor(organization: string): SecretProvider };
   readonly log: ServerLogger;
   readonly contextFor: (plugin: LoadedPlugin) => PluginContext;
+  /** The generic webhook's replay window (signed timestamps, duplicate detection); default 5 min. */
+  readonly replayWindowMs?: number;
 }
 
 interface Started {
@@ -88,6 +92,7 @@ export class TriggerHost {
       secret: (organization, name) => this.deps.secrets.providerFor(organization).get(name),
       onMisconfigured: (uri, why) =>
         this.deps.log.warn(`generic webhook of ${uri} refused a delivery: ${why}`),
+      replay: new ReplayGuard(this.deps.db, this.deps.replayWindowMs ?? DEFAULT_REPLAY_WINDOW_MS),
       start: async (uri, inputs, trigger) => {
         const run = await this.deps.runs.trigger(principal, uri, { inputs, trigger });
         noteDeliveryRun(run.snapshot.runId);

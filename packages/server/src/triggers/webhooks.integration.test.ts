@@ -1,4 +1,4 @@
-import { createHash, randomUUID, createHmac } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { silentServerLogger } from '../logger.js';
 import type { Principal } from '../services/contracts.js';
 import { startServer } from '../start-server.js';
 import type { StartedServer } from '../start-server.js';
+import { signWebhook } from './webhook-signature.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../../test/fixtures/plugins');
 const SECRET = 'hook-secret-value';
@@ -16,6 +17,7 @@ const SECRET = 'hook-secret-value';
 function workflow(name: string, triggers: string): string {
   return `
 uri: default/hooks/${name}
+inputs: [GREETING]
 ${triggers}
 stages:
   - type: start
@@ -117,24 +119,135 @@ describe('webhooks: deliveries, the generic trigger and configured trigger plugi
     expect(lines.map((l) => l.text)).toContain('got hello');
   }, 60_000);
 
-  it('generic: accepts an HMAC-SHA256 signature of the body', async () => {
+  const signed = (
+    body: string,
+    timestamp = Math.floor(Date.now() / 1000),
+    extra: Record<string, string> = {},
+  ): Record<string, string> => ({
+    'x-containerops-timestamp': String(timestamp),
+    'x-containerops-signature': signWebhook(SECRET, String(timestamp), body),
+    ...extra,
+  });
+  const runCount = async (uri: string): Promise<number> =>
+    (await server.services.runs.list(admin, { workflow: uri }, { first: 500 })).totalCount;
+  const deliveriesOf = (body: string): Promise<TriggerDeliveryRow[]> =>
+    server.dataSource.manager.findBy(TriggerDeliveryEntity, { payloadHash: sha256(body) });
+
+  it('generic: accepts an HMAC-SHA256 signature of "<timestamp>.<body>"', async () => {
     const body = JSON.stringify({ GREETING: 'signed' });
-    const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
-    const { status, json } = await post('/hooks/generic/default/hooks/deploy', body, {
-      'x-containerops-signature': signature,
-    });
+    const { status, json } = await post('/hooks/generic/default/hooks/deploy', body, signed(body));
     expect(status).toBe(202);
     expect((await server.engines.whenDone(json['runId'] as string))?.status).toBe('succeeded');
   }, 60_000);
+
+  it('generic: the same signed delivery posted 4 times (at once) starts exactly 1 run, 3 recorded as duplicates', async () => {
+    const uri = 'default/hooks/deploy';
+    const before = await runCount(uri);
+    const body = JSON.stringify({ GREETING: `replayed-${randomUUID()}` });
+    const headers = signed(body);
+    const answers = await Promise.all(
+      [1, 2, 3, 4].map(() =>
+        fetch(`${server.url}/hooks/generic/${uri}`, { method: 'POST', body, headers }).then(
+          async (r) => ({ status: r.status, json: (await r.json()) as Record<string, unknown> }),
+        ),
+      ),
+    );
+    const started = answers.filter((a) => a.status === 202);
+    const copies = answers.filter((a) => a.status === 200);
+    expect(started).toHaveLength(1);
+    expect(copies).toHaveLength(3);
+    for (const copy of copies) expect(copy.json).toMatchObject({ duplicate: true });
+    const runId = started[0]?.json['runId'] as string;
+    await server.engines.whenDone(runId);
+    expect(await runCount(uri)).toBe(before + 1);
+    const rows = await deliveriesOf(body);
+    expect(rows.map((r) => r.status).sort()).toEqual([
+      'accepted',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ]);
+    expect(rows.filter((r) => r.runId === runId)).toHaveLength(1);
+    // A later copy (one at a time) is still a duplicate and names the run the first one started.
+    const again = await post(`/hooks/generic/${uri}`, body, headers);
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({ duplicate: true, runId });
+    expect(await runCount(uri)).toBe(before + 1);
+  }, 60_000);
+
+  it('generic: a delivery re-sent under the same X-ContainerOps-Delivery id, signed anew, is a duplicate', async () => {
+    const uri = 'default/hooks/deploy';
+    const before = await runCount(uri);
+    const body = JSON.stringify({ GREETING: 'by-id' });
+    const id = { 'x-containerops-delivery': `d-${randomUUID()}` };
+    const now = Math.floor(Date.now() / 1000);
+    const first = await post(`/hooks/generic/${uri}`, body, signed(body, now, id));
+    expect(first.status).toBe(202);
+    expect(first.delivery).toMatchObject({
+      status: 'accepted',
+      deliveryId: id['x-containerops-delivery'],
+    });
+    const resent = await post(`/hooks/generic/${uri}`, body, signed(body, now - 1, id));
+    expect(resent.status).toBe(200);
+    expect(resent.json).toMatchObject({ duplicate: true, runId: first.json['runId'] });
+    expect(resent.delivery.status).toBe('duplicate');
+    await server.engines.whenDone(first.json['runId'] as string);
+    expect(await runCount(uri)).toBe(before + 1);
+  }, 60_000);
+
+  it('generic: a body naming undeclared or reserved inputs is refused 400 RUN_INPUTS_INVALID, no run, and may be sent again corrected', async () => {
+    const uri = 'default/hooks/deploy';
+    const before = await runCount(uri);
+    const id = { 'x-containerops-delivery': `d-${randomUUID()}` };
+    const body = JSON.stringify({ GREETING: 'x', PATH: '/tmp', LD_PRELOAD: '/x.so', OTHER: 'y' });
+    const refused = await post(`/hooks/generic/${uri}`, body, signed(body, undefined, id));
+    expect(refused.status).toBe(400);
+    expect(refused.json).toMatchObject({ code: 'RUN_INPUTS_INVALID' });
+    for (const name of ['PATH', 'LD_PRELOAD', 'OTHER'])
+      expect(String(refused.json['message'])).toContain(`"${name}"`);
+    expect(refused.delivery).toMatchObject({ status: 'rejected', runId: null });
+    expect(await runCount(uri)).toBe(before);
+    // The refusal released the delivery id: the corrected delivery runs.
+    const fixed = JSON.stringify({ GREETING: 'x' });
+    const accepted = await post(`/hooks/generic/${uri}`, fixed, signed(fixed, undefined, id));
+    expect(accepted.status).toBe(202);
+    await server.engines.whenDone(accepted.json['runId'] as string);
+    expect(await runCount(uri)).toBe(before + 1);
+  }, 60_000);
+
+  it.each([
+    ['a stale timestamp (6 min old)', -360, 'STALE_TIMESTAMP'],
+    ['a timestamp 6 min ahead', 360, 'STALE_TIMESTAMP'],
+  ])('generic: refuses %s with 401 and starts nothing', async (_what, offset, errorCode) => {
+    const uri = 'default/hooks/deploy';
+    const before = await runCount(uri);
+    const body = JSON.stringify({ GREETING: `stale-${randomUUID()}` });
+    const headers = signed(body, Math.floor(Date.now() / 1000) + offset);
+    const { status, json, delivery } = await post(`/hooks/generic/${uri}`, body, headers);
+    expect(status).toBe(401);
+    expect(json).toMatchObject({ code: errorCode });
+    expect(String(json['message'])).toContain('300 s');
+    expect(delivery).toMatchObject({ status: 'rejected', runId: null });
+    expect(await runCount(uri)).toBe(before);
+  });
 
   it.each([
     ['unsigned', {}, 401, 'UNSIGNED'],
     ['a wrong token', { 'x-containerops-token': 'guess' }, 401, 'BAD_SIGNATURE'],
     [
       'a signature of another body',
-      { 'x-containerops-signature': `sha256=${'0'.repeat(64)}` },
+      {
+        'x-containerops-signature': `sha256=${'0'.repeat(64)}`,
+        'x-containerops-timestamp': String(Math.floor(Date.now() / 1000)),
+      },
       401,
       'BAD_SIGNATURE',
+    ],
+    [
+      'a signature of the body alone (no timestamp)',
+      { 'x-containerops-signature': signWebhook(SECRET, '', '{"GREETING":"x"}') },
+      401,
+      'TIMESTAMP_REQUIRED',
     ],
   ])('generic: refuses %s requests and starts nothing', async (_what, headers, code, errorCode) => {
     const runsBefore = (await server.services.runs.list(admin, {}, { first: 500 })).totalCount;

@@ -13,6 +13,7 @@ const KEEP_FOR_MS = 3_600_000;
 /** Job 1 builds a file in the workspace (and counts its runs); job 2 needs it and `$MARKER`. */
 const WORKFLOW = `
 uri: default/demo/two-jobs
+inputs: [MARKER]
 stages:
   - type: start
     name: start

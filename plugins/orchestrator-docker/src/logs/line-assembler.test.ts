@@ -82,4 +82,19 @@ describe('LineAssembler', () => {
     expect(lines.map((l) => l.text)).toEqual(['abcd', 'é€']);
     expect(a.flush().map((l) => l.text)).toEqual(['fgh']);
   });
+
+  it('marks every piece of a cut line but the last as partial', () => {
+    const a = new LineAssembler({ timestamps: false, now: () => 1, maxLineBytes: 4 });
+    const lines = [
+      ...a.push('stdout', Buffer.from('[COUT] K = vvvv')),
+      ...a.push('stdout', Buffer.from('v\nnext\n')),
+    ];
+    expect(lines.map((l) => [l.text, l.partial === true])).toEqual([
+      ['[COU', true],
+      ['T] K', true],
+      [' = v', true],
+      ['vvvv', false],
+      ['next', false],
+    ]);
+  });
 });

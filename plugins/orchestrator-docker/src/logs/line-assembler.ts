@@ -15,8 +15,8 @@ export interface LineAssemblerOptions {
   /** Clock for lines without a Docker timestamp (tests pass a fixed one). */
   readonly now?: () => number;
   /**
-   * A line longer than this (bytes, default 1 MiB) is emitted in pieces of this size, so output
-   * without newlines cannot grow memory without bound.
+   * A line longer than this (bytes, default 1 MiB) is emitted in pieces of this size, each but
+   * the last marked `partial`, so output without newlines cannot grow memory without bound.
    */
   readonly maxLineBytes?: number;
 }
@@ -108,7 +108,10 @@ export class LineAssembler {
     return chunk;
   }
 
-  /** Emits the first `maxLineBytes` of an over-long line; the rest stays pending, same time. */
+  /**
+   * Emits the first `maxLineBytes` of an over-long line, marked `partial` (the line goes on);
+   * the rest stays pending, same time.
+   */
   private takePrefix(stream: LogStream, state: Pending): LogChunk {
     const all = Buffer.concat(state.parts, state.bytes);
     // Cut before a UTF-8 continuation byte's lead so no character is split in two.
@@ -119,6 +122,6 @@ export class LineAssembler {
     const rest = all.subarray(cut);
     state.parts = rest.length > 0 ? [rest] : [];
     state.bytes = rest.length;
-    return { stream, text: all.toString('utf8', 0, cut), time };
+    return { stream, text: all.toString('utf8', 0, cut), time, partial: true };
   }
 }

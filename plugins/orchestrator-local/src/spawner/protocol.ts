@@ -31,6 +31,8 @@ export type SpawnerEvent =
       readonly stream: LogStream;
       readonly lines: readonly string[];
       readonly time: number;
+      /** Indexes of pieces of an over-long line (see `ProcessListener.lines`); absent if none. */
+      readonly partial?: readonly number[];
     }
   | { readonly op: 'closed'; readonly id: number; readonly stream: LogStream }
   | {

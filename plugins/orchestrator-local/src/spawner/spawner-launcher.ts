@@ -113,7 +113,7 @@ class SpawnerConnection {
         return;
       }
       case 'lines':
-        entry.listener.lines(event.stream, event.lines, event.time);
+        entry.listener.lines(event.stream, event.lines, event.time, event.partial);
         return;
       case 'closed':
         entry.open.delete(event.stream);

@@ -40,7 +40,15 @@ function start(request: Extract<SpawnerRequest, { op: 'spawn' }>): void {
   };
   try {
     const launched = launcher.launch(request, {
-      lines: (stream, lines, time) => send({ op: 'lines', id, stream, lines, time }),
+      lines: (stream, lines, time, partial) =>
+        send({
+          op: 'lines',
+          id,
+          stream,
+          lines,
+          time,
+          ...(partial === undefined ? {} : { partial }),
+        }),
       closed: (stream) => send({ op: 'closed', id, stream }),
       exited: (_pid, code, signal) => {
         running.delete(id);

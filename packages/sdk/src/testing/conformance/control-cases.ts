@@ -1,6 +1,6 @@
 /**
  * Conformance cases for controlling jobs: stop, kill after grace, idempotency, start failures,
- * OOM, reattach. Cases a backend cannot support are skipped by capability, with the reason in
+ * OOM, reattach (also of a job whose start was cut short). Cases a backend cannot support are skipped by capability, with the reason in
  * the title.
  */
 import { JobLabel } from '@containerops/core';
@@ -164,6 +164,34 @@ export function registerControlCases(h: ConformanceHarness): void {
           const exit = await o.wait(reattached);
           expect(exit).toMatchObject({ exitCode: 0, reason: 'exited' });
           expect(textsOf(await follower.done, 'stdout')).toContain('before');
+        } finally {
+          await o.remove(handle);
+        }
+      });
+    },
+    timeout,
+  );
+
+  const createUnstarted = h.options.createUnstarted;
+  // Only a backend whose start is more than one call can be cut short between its steps.
+  it.skipIf(!caps.reattach || createUnstarted === undefined)(
+    'reattach() starts a job whose start() a crash cut short: it runs once, never "exited" without running [needs capability reattach and a start with steps (createUnstarted)]',
+    async () => {
+      await h.withRun(async (run) => {
+        const spec = h.job(run, { stdout: ['ran once'], exitCode: 7 });
+        await createUnstarted?.(spec);
+        const found = (await o.reattach({ runId: run.runId })).find((c) => c.id === spec.id);
+        expect(found, 'reattach({ runId }) returns the job that was never started').toBeDefined();
+        const handle = found as JobHandle;
+        try {
+          const follower = h.follow(handle);
+          expect(await o.wait(handle)).toMatchObject({ exitCode: 7, reason: 'exited' });
+          expect(textsOf(await follower.done, 'stdout')).toEqual(['ran once']);
+          // Re-attaching again (a second restart) follows the same, ended job: no second run.
+          const again = (await o.reattach({ runId: run.runId })).find((c) => c.id === spec.id);
+          expect(again?.backendId).toBe(handle.backendId);
+          expect(await o.wait(again as JobHandle)).toMatchObject({ exitCode: 7, reason: 'exited' });
+          expect(textsOf(await h.follow(again as JobHandle).done, 'stdout')).toEqual(['ran once']);
         } finally {
           await o.remove(handle);
         }

@@ -130,6 +130,24 @@ export function registerEngineCases(h: ConformanceHarness): void {
   );
 
   it(
+    'one [COUT] line over the output limit (and over the line limit) fails the job: outputs too large',
+    async () => {
+      const snapshot = await runWorkflow(h, [
+        {
+          name: 'big',
+          behaviour: { longLine: { prefix: '[COUT] BIG = ', bytes: 3 * 1024 * 1024 } },
+          outputs: ['BIG'],
+        },
+      ]);
+      const big = jobOf(snapshot, 'big');
+      expect(big.status).toBe('failed');
+      expect(big.reason).toMatch(/^outputs too large: /);
+      expect(big.outputs).toEqual({});
+    },
+    timeout,
+  );
+
+  it(
     'a data link feeds an output of one job into the env of a later job',
     async () => {
       const snapshot = await runWorkflow(h, [

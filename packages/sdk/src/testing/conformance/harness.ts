@@ -20,6 +20,13 @@ export interface OrchestratorConformanceOptions {
   readonly image?: string;
   /** Multiplies every timing of the suite (sleeps, grace periods, test timeouts); default 1. */
   readonly scale?: number;
+  /**
+   * Leaves the backend as a `start(spec)` cut short by an engine crash leaves it at its worst
+   * moment: the job's backend object exists (the run is prepared), the job has not run (docker:
+   * the container created, not started). Set it for backends whose start has such a window; the
+   * reattach case for it is skipped, with the reason, when it is unset (an atomic start).
+   */
+  readonly createUnstarted?: (spec: JobSpec) => Promise<void>;
 }
 
 /** Everything one job run produced. */

@@ -30,6 +30,28 @@ export function registerLifecycleCases(h: ConformanceHarness): void {
   );
 
   it(
+    'a line over 1 MiB comes whole or in pieces, each but the last marked partial; nothing is lost',
+    async () => {
+      await h.withRun(async (run) => {
+        const bytes = 3 * 1024 * 1024 + 7;
+        const { lines, exit } = await h.run(
+          h.job(run, { longLine: { prefix: 'LONG ', bytes }, stderr: ['after'] }),
+        );
+        expect(exit.exitCode).toBe(0);
+        const stdout = lines.filter((line) => line.stream === 'stdout');
+        expect(stdout.map((line) => line.partial === true)).toEqual(
+          stdout.map((_, i) => i < stdout.length - 1),
+        );
+        const joined = stdout.map((line) => line.text).join('');
+        expect(joined.length).toBe(5 + bytes);
+        expect(joined).toBe(`LONG ${'a'.repeat(bytes)}`);
+        expect(textsOf(lines, 'stderr')).toEqual(['after']);
+      });
+    },
+    timeout,
+  );
+
+  it(
     'logs() separates stdout and stderr and keeps each stream in order',
     async () => {
       await h.withRun(async (run) => {

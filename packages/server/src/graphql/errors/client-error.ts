@@ -7,12 +7,14 @@
  * - errors graphql and Apollo raise on purpose (parse, validation, variable coercion, the limits,
  *   UNAUTHENTICATED from the transports) keep their code;
  * - anything else is a bug or an outage: the client gets INTERNAL_SERVER_ERROR and a log id, the
- *   log gets the real error — never its message or stack in the response.
+ *   log gets the real error — never its message or stack in the response;
+ * - except a write that found the disk or database full: STORAGE_FULL (nothing was stored).
  */
 import { randomUUID } from 'node:crypto';
-import { ContainerOpsError } from '@containerops/core';
+import { ContainerOpsError, RUN_INPUTS_INVALID } from '@containerops/core';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
+import { isStorageFull, StorageFullError } from '../../db/storage-failure.js';
 import { ServerErrorCode } from '../../services/contracts.js';
 import type { ApiLogger } from './api-logger.js';
 
@@ -40,6 +42,8 @@ export function toClientError(error: GraphQLError, logger: ApiLogger): GraphQLFo
     const extensions: Record<string, unknown> = { code: original.code };
     const diagnostics = original.details['diagnostics'];
     if (diagnostics !== undefined) extensions['diagnostics'] = diagnostics;
+    // The refused names by kind (reserved, undeclared, missing), for clients to show per field.
+    if (original.code === RUN_INPUTS_INVALID) extensions['inputs'] = { ...original.details };
     return { message: original.message, ...where, extensions };
   }
   if (original === undefined || original === null || original instanceof GraphQLError) {
@@ -55,6 +59,11 @@ export function toClientError(error: GraphQLError, logger: ApiLogger): GraphQLFo
       ? 'GRAPHQL_PARSE_FAILED'
       : 'GRAPHQL_VALIDATION_FAILED';
     return { message: error.message, ...where, extensions };
+  }
+  if (isStorageFull(original)) {
+    // A write outside Database.transaction (a single statement) that found the disk full.
+    const full = new StorageFullError('database', original);
+    return { message: full.message, ...where, extensions: { code: full.code } };
   }
   const internal = internalError(original, logger, pathOf(error));
   return { message: internal.message, ...where, extensions: internal.extensions };

@@ -61,7 +61,9 @@ export class RunResolver {
   }
 
   @Query(() => [LogLineType], {
-    description: 'At most 10,000 lines per call; page with afterSeq.',
+    description:
+      "One attempt's lines, at most 10,000 per call; page with afterSeq (seq counts per attempt). " +
+      "Without attempt: the job's latest attempt (none before its first start).",
   })
   async jobLogs(
     @Arg('runId', () => ID) runId: string,
@@ -88,7 +90,11 @@ export class RunResolver {
     return (await ctx.services.runs.logs(p, query)).map(toLogLine);
   }
 
-  @Mutation(() => RunType)
+  @Mutation(() => RunType, {
+    description:
+      "Starts a run with the workflow's declared inputs. Answers with the run once it began " +
+      '(or queued behind its concurrency group). Undeclared or reserved input names: RUN_INPUTS_INVALID.',
+  })
   async triggerRun(
     @Arg('workflow', () => String) workflow: string,
     @Arg('inputs', () => JsonScalar, { nullable: true }) inputs: unknown,
@@ -105,7 +111,9 @@ export class RunResolver {
     );
   }
 
-  @Mutation(() => RunType)
+  @Mutation(() => RunType, {
+    description: 'Answers with the run once it is cancelled (its jobs stopped), or ended.',
+  })
   async cancelRun(
     @Arg('id', () => ID) id: string,
     @Arg('reason', () => String, { nullable: true }) reason: string | null | undefined,
@@ -116,7 +124,9 @@ export class RunResolver {
     return toRun(await ctx.services.runs.cancel(p, checkName('id', id), why));
   }
 
-  @Mutation(() => RunType)
+  @Mutation(() => RunType, {
+    description: 'Answers with the run once the stage took the decision (no longer WAITING).',
+  })
   async decidePause(
     @Arg('runId', () => ID) runId: string,
     @Arg('stage', () => String) stage: string,

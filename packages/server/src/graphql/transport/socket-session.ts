@@ -8,9 +8,13 @@
  * role (or site admin) → every subscription opened before ends with one FORBIDDEN error (the
  * client resubscribes and is checked afresh); gained rights change nothing for open streams.
  */
+import { setMaxListeners } from 'node:events';
 import { UserError } from '@containerops/core';
 import type { Principal } from '../../services/contracts.js';
 import { ServerErrorCode } from '../../services/contracts.js';
+
+/** Subscriptions (and in-flight operations) one connection may hold at once. */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
 
 const RANK: Readonly<Record<string, number>> = { viewer: 1, member: 2, admin: 3 };
 
@@ -27,8 +31,21 @@ export function rightsShrank(before: Principal, after: Principal): boolean {
 
 export type RecheckOutcome = 'unchanged' | 'revoked' | 'gone';
 
+/**
+ * The connection's "rights revoked" controller. Every subscription of the connection listens to
+ * its one signal while it waits for the next event (graphql/abortable-feed.ts), so it has up to
+ * {@link MAX_SUBSCRIPTIONS_PER_CONNECTION} `abort` listeners by design — the transport refuses
+ * more subscriptions than that. Node's leak warning (default: more than 10 listeners) is set to
+ * that bound, so a real leak beyond it still warns.
+ */
+function revocationController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(MAX_SUBSCRIPTIONS_PER_CONNECTION, controller.signal);
+  return controller;
+}
+
 export class SocketSession {
-  private controller = new AbortController();
+  private controller = revocationController();
   private checking: Promise<RecheckOutcome> | undefined;
   private again = false;
 
@@ -90,6 +107,6 @@ export class SocketSession {
 
   private revoke(message: string): void {
     this.controller.abort(new UserError(ServerErrorCode.forbidden, message));
-    this.controller = new AbortController();
+    this.controller = revocationController();
   }
 }

@@ -19,13 +19,12 @@ import type { ApiLogger } from '../errors/api-logger.js';
 import { internalError, toClientError, unauthenticatedError } from '../errors/client-error.js';
 import { authenticate } from './authenticate.js';
 import { batchSendsPerTurn } from './batched-sends.js';
-import { SocketSession } from './socket-session.js';
+import { MAX_SUBSCRIPTIONS_PER_CONNECTION, SocketSession } from './socket-session.js';
 
 /** Close code for a missing or unknown token (graphql-ws itself uses 4403 for "forbidden"). */
 export const CLOSE_UNAUTHENTICATED = 4401;
 
-/** Subscriptions (and in-flight operations) one connection may hold at once. */
-export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
+export { MAX_SUBSCRIPTIONS_PER_CONNECTION };
 
 /** Open sockets re-authenticate at least this often (other replicas' writes, token expiry). */
 export const DEFAULT_SESSION_RECHECK_MS = 30_000;

@@ -65,6 +65,14 @@ export enum PluginKindEnum {
   HOOK = 'hook',
 }
 
+/** Why a job attempt's stored log is incomplete (core's `LogTruncation.cause`). */
+export enum LogTruncationCauseEnum {
+  /** The per-attempt log size limit (`jobLogLimit`) was reached. */
+  LIMIT = 'limit',
+  /** The log store refused lines (disk full): they were given up after retries. */
+  STORAGE = 'storage',
+}
+
 registerEnumType(RoleEnum, { name: 'Role' });
 registerEnumType(RunStatusEnum, { name: 'RunStatus' });
 registerEnumType(NodeStatusEnum, { name: 'NodeStatus' });
@@ -73,3 +81,4 @@ registerEnumType(EventScopeEnum, { name: 'EventScope' });
 registerEnumType(LogStreamEnum, { name: 'LogStream' });
 registerEnumType(SeverityEnum, { name: 'Severity' });
 registerEnumType(PluginKindEnum, { name: 'PluginKind' });
+registerEnumType(LogTruncationCauseEnum, { name: 'LogTruncationCause' });

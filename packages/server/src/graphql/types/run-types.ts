@@ -1,7 +1,7 @@
 /** A run and its stage/action/job tree, pages of runs, counts. */
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, JsonScalar } from './scalars.js';
-import { NodeStatusEnum, RunStatusEnum, StageTypeEnum } from './enums.js';
+import { LogTruncationCauseEnum, NodeStatusEnum, RunStatusEnum, StageTypeEnum } from './enums.js';
 
 @ObjectType('PauseDecision')
 export class PauseDecisionType {
@@ -13,6 +13,31 @@ export class PauseDecisionType {
 
   @Field(() => String, { nullable: true })
   comment?: string | undefined;
+}
+
+@ObjectType('LogTruncation', {
+  description:
+    "Why a job attempt's stored log is shorter than what it printed. The job's status is not " +
+    'changed by it: its own exit decides.',
+})
+export class LogTruncationType {
+  @Field(() => LogTruncationCauseEnum)
+  cause!: LogTruncationCauseEnum;
+
+  @Field(() => Int, { description: 'The attempt whose log is truncated.' })
+  attempt!: number;
+
+  @Field(() => String, { description: 'What happened and where the log stops, in words.' })
+  message!: string;
+
+  @Field(() => Float, { nullable: true, description: 'Bytes of log text stored (LIMIT).' })
+  storedBytes?: number | undefined;
+
+  @Field(() => Float, { nullable: true, description: 'The size limit in bytes (LIMIT).' })
+  limitBytes?: number | undefined;
+
+  @Field(() => Float, { description: 'Lines printed but not stored.' })
+  droppedLines!: number;
 }
 
 @ObjectType('JobRun')
@@ -46,6 +71,13 @@ export class JobRunType {
 
   @Field(() => Float, { nullable: true })
   durationMs?: number | undefined;
+
+  @Field(() => LogTruncationType, {
+    nullable: true,
+    description:
+      "Set when the latest attempt's stored log is incomplete (size limit or storage failure).",
+  })
+  logTruncated?: LogTruncationType | undefined;
 }
 
 @ObjectType('ActionRun')

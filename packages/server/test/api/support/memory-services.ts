@@ -325,6 +325,9 @@ export function createMemoryServices(): MemoryServices {
       async plugins() {
         return [{ kind: 'logStore', name: 'sqlite', version: '0.1.0', healthy: true }];
       },
+      async assertWritable() {
+        // In memory: always writable.
+      },
     },
   };
 

@@ -1,0 +1,35 @@
+/**
+ * The database's server lock on the machine's PostgreSQL and MariaDB: a second holder is refused
+ * with SERVER_ALREADY_RUNNING naming the holder, and the lock is free once the first releases it.
+ * (That a killed process loses it is e2e/tests/server-single-instance.test.ts.)
+ */
+import { describe, expect, it } from 'vitest';
+import { silentServerLogger } from '../logger.js';
+import { dialectAvailable, MYSQL_URL, PG_URL } from '../testing/test-databases.js';
+import { lockDatabase } from './database-lock.js';
+import { SERVER_ALREADY_RUNNING } from './server-lock.js';
+
+const dialects = [
+  { type: 'postgres' as const, url: PG_URL, holder: /containerops server pid \d+/ },
+  { type: 'mysql' as const, url: MYSQL_URL, holder: /connection \d+ from / },
+];
+
+for (const { type, url, holder } of dialects) {
+  const available = await dialectAvailable(type);
+  describe.skipIf(!available)(`lockDatabase on ${type}`, () => {
+    it('refuses a second holder naming it, and is free again after release', async () => {
+      const first = await lockDatabase({ type, url }, silentServerLogger);
+      const refused = (await lockDatabase({ type, url }, silentServerLogger).then(
+        (lock) => lock,
+        (error: unknown) => error,
+      )) as { code?: string; message?: string; release?: () => Promise<void> };
+      if (typeof refused.release === 'function') await refused.release();
+      expect(refused.code).toBe(SERVER_ALREADY_RUNNING);
+      expect(refused.message).toMatch(holder);
+      expect(refused.message).toContain('replicas: many');
+      await first.release();
+      const again = await lockDatabase({ type, url }, silentServerLogger);
+      await again.release();
+    });
+  });
+}
