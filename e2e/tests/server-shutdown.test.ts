@@ -5,7 +5,7 @@
  * every local run with "lost during engine restart". Now:
  * - a job that ends within the grace period finishes: exit 0, the run SUCCEEDED, every log line
  *   stored once (counted), both SQLite files closed cleanly (no WAL left behind, integrity ok);
- *   while it drains, new runs are refused with SHUTTING_DOWN and /readyz answers 503;
+ *   while it drains, new runs are refused with SHUTTING_DOWN, /readyz and webhooks answer 503;
  * - a job longer than the grace is stopped with a reason that says so, the process still exits 0
  *   within the grace plus a bound, and a run waiting at a pause stage is left to resume;
  * - a second SIGTERM exits at once, non-zero.
@@ -152,6 +152,10 @@ describe('SIGTERM to containerops serve (local jobs, SQLite)', () => {
       }).then((r) => r.json() as Promise<{ errors?: { extensions?: { code?: string } }[] }>);
       expect(refused.errors?.[0]?.extensions?.code).toBe('SHUTTING_DOWN');
       expect((await fetch(`${first.url}/readyz`)).status).toBe(503);
+      const hook = await fetch(`${first.url}/hooks/generic/any`, { method: 'POST', body: '{}' });
+      expect(hook.status).toBe(503);
+      expect(hook.headers.get('retry-after')).toBe('30');
+      expect(((await hook.json()) as { code: string }).code).toBe('SHUTTING_DOWN');
 
       const exit = await first.exited;
       expect(exit).toEqual({ code: 0, signal: null });

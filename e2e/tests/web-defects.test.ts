@@ -81,7 +81,9 @@ describe.skipIf(problem !== undefined)('dashboard defects of issue 17 (Chromium)
     ).triggerRun.id;
   const openRun = async (id: string, status: string): Promise<void> => {
     await page.goto(`${server.url}/runs/${id}`);
-    await page.locator(`[data-testid=run-status][data-status=${status}]`).waitFor({ timeout: WAIT });
+    await page
+      .locator(`[data-testid=run-status][data-status=${status}]`)
+      .waitFor({ timeout: WAIT });
   };
 
   beforeAll(async () => {
@@ -90,6 +92,7 @@ describe.skipIf(problem !== undefined)('dashboard defects of issue 17 (Chromium)
     browser = await launchBrowser();
     page = await browser.newPage();
     page.setDefaultTimeout(WAIT);
+    await signIn(page, server.url, server.adminToken);
   }, 180_000);
 
   afterAll(async () => {
@@ -98,16 +101,20 @@ describe.skipIf(problem !== undefined)('dashboard defects of issue 17 (Chromium)
   }, 120_000);
 
   it('explains a refused token to a person, not to an API client', async () => {
-    await page.goto(`${server.url}/sign-in`);
-    await page.fill('#token', 'co_not-a-token');
-    await page.click('button[type=submit]');
-    const text = (await page.getByRole('alert').textContent()) ?? '';
-    expect(text).toMatch(/token/i);
-    expect(text).not.toMatch(/bearer|authorization/i);
-    // Chromium itself logs the refused request (HTTP 401); that one is expected, nothing else.
-    expect(browser.errors.every((e) => e.includes('status of 401'))).toBe(true);
-    browser.errors.splice(0);
-    await signIn(page, server.url, server.adminToken);
+    try {
+      await page.goto(`${server.url}/sign-in`);
+      await page.fill('#token', 'co_not-a-token');
+      await page.click('button[type=submit]');
+      const text = (await page.getByRole('alert').textContent()) ?? '';
+      expect(text).toMatch(/token/i);
+      expect(text).not.toMatch(/bearer|authorization/i);
+      // Chromium itself logs the refused request (HTTP 401); that one is expected, nothing else.
+      expect(browser.errors.every((e) => e.includes('status of 401'))).toBe(true);
+      browser.errors.splice(0);
+    } finally {
+      // The refused attempt signed the page out: sign in again for the other tests.
+      await signIn(page, server.url, server.adminToken);
+    }
   });
 
   it(
@@ -141,7 +148,9 @@ describe.skipIf(problem !== undefined)('dashboard defects of issue 17 (Chromium)
       await screenshot(page, 'web-defects-run-timestamps');
 
       await page.getByRole('button', { name: 'Re-run', exact: true }).click();
-      await page.waitForURL((url) => url.pathname.startsWith('/runs/') && !url.pathname.endsWith(first));
+      await page.waitForURL(
+        (url) => url.pathname.startsWith('/runs/') && !url.pathname.endsWith(first),
+      );
       const second = page.url().split('/runs/')[1] ?? '';
       expect(second).not.toBe(first);
       await expect
@@ -301,10 +310,14 @@ describe.skipIf(problem !== undefined)('dashboard defects of issue 17 (Chromium)
       try {
         await small.setViewportSize({ width: 390, height: 844 });
         small.setDefaultTimeout(WAIT);
+        // A long name, as real ones are: the tables must wrap or drop columns, not overflow.
+        const uri = `${org}/web-applications/deploy-the-payments-service-to-staging`;
+        await apply(helloYaml(uri));
+        await trigger(uri);
         await signIn(small, server.url, server.adminToken);
         await small.getByTestId('recent-runs').waitFor();
         expect(await horizontalOverflow(small)).toBe(0);
-        await small.goto(`${server.url}/workflows/${org}/web/hello`);
+        await small.goto(`${server.url}/workflows/${uri}`);
         await small.getByTestId('run-history').waitFor();
         expect(await horizontalOverflow(small)).toBe(0);
         await screenshot(small, 'web-defects-phone-history');

@@ -109,8 +109,8 @@ ${extra}stages:
   return { uri, file };
 }
 
-async function applied(command: string): Promise<string> {
-  const { uri, file } = await workflowFile(command);
+async function applied(command: string, extra = ''): Promise<string> {
+  const { uri, file } = await workflowFile(command, extra);
   const result = await cli(['workflow', 'apply', '-f', file]);
   expect(result.code, result.err).toBe(0);
   return uri;
@@ -264,7 +264,7 @@ describe('subscriptions', () => {
 
 describe('run --server', () => {
   it('triggers the run, shows status and logs live, and exits 0 when it succeeds', async () => {
-    const uri = await applied('echo "hello $GREETING"; echo second line');
+    const uri = await applied('echo "hello $GREETING"; echo second line', 'inputs: [GREETING]\n');
     const result = await cli(['run', '--server', url, uri, '--input', 'GREETING=world', '--plain']);
     expect(result.code, result.err).toBe(0);
     expect(result.out).toMatch(/^run \S+: default\/cli-test\/wf\d+ on the local orchestrator$/m);

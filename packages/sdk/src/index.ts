@@ -17,8 +17,10 @@ export { compareVersions, isValidRange, parseVersion, satisfies } from './plugin
 export type { SemVer } from './plugin/semver.js';
 
 export type { LogStore } from './kinds/log-store.js';
+export { TRIGGER_ENV_PREFIX, triggerEnv, triggerEnvName } from './kinds/trigger-values.js';
 export type {
   TriggerContext,
+  TriggerFireOptions,
   TriggerFireResult,
   TriggerHttpRequest,
   TriggerHttpResponse,
@@ -26,5 +28,5 @@ export type {
   TriggerPlugin,
   TriggerSubscription,
 } from './kinds/trigger.js';
-export type { NotifierPlugin, RunNotification } from './kinds/notifier.js';
+export type { FailedJobSummary, NotifierPlugin, RunNotification } from './kinds/notifier.js';
 export type { HookPlugin, HookProblem } from './kinds/hook.js';

@@ -296,7 +296,13 @@ export async function startServer(
       shutdown: () =>
         (draining ??= (async () => {
           routes.shuttingDown = true;
-          const report = await drainRuns(host, { graceMs: config.shutdownGraceMs, log });
+          // Whatever goes wrong while draining, the stores still get closed.
+          const report = await drainRuns(host, { graceMs: config.shutdownGraceMs, log }).catch(
+            (error: unknown): DrainReport => {
+              log.error('draining the runs failed; closing anyway', error);
+              return { finished: 0, stopped: [], detached: [], parked: [] };
+            },
+          );
           await close();
           log.info(
             `stopped: ${report.finished} run(s) finished during the grace period, ` +

@@ -13,6 +13,8 @@ export interface RowSource {
   readonly length: number;
   readonly texts: readonly string[];
   stream(index: number): string;
+  /** When line `index` was written (epoch ms; NaN when unknown). */
+  time?(index: number): number;
 }
 
 /** Highlighting: search hits and the current hit. */
@@ -39,6 +41,10 @@ export class RowPool {
   private rows: HTMLDivElement[] = [];
   private numbers: HTMLSpanElement[] = [];
   private bodies: HTMLSpanElement[] = [];
+  private clocks: HTMLSpanElement[] = [];
+  private elapsed: HTMLSpanElement[] = [];
+  /** Whether rows show their time of day and the time since the log's first line. */
+  private showTimes = false;
   /** Line index each row shows (−1: hidden). */
   private shown = new Int32Array(0);
   /** Last class code per row: stream × 4 + hit × 2 + current (−1: unset). */
@@ -60,18 +66,26 @@ export class RowPool {
     while (this.rows.length < size) {
       const row = document.createElement('div');
       const number = document.createElement('span');
+      const clock = document.createElement('span');
+      const elapsed = document.createElement('span');
       const body = document.createElement('span');
       number.className = 'ln';
+      clock.className = 'ts';
+      elapsed.className = 'elapsed';
       row.className = 'line';
       row.hidden = true;
-      row.append(number, body);
+      row.append(number, clock, elapsed, body);
       this.host.append(row);
       this.rows.push(row);
       this.numbers.push(number);
+      this.clocks.push(clock);
+      this.elapsed.push(elapsed);
       this.bodies.push(body);
     }
     for (const row of this.rows.splice(size)) row.remove();
     this.numbers.length = size;
+    this.clocks.length = size;
+    this.elapsed.length = size;
     this.bodies.length = size;
     this.shown = new Int32Array(size).fill(-1);
     this.marks = new Int16Array(size).fill(-1);
@@ -95,6 +109,7 @@ export class RowPool {
       const stream = source.stream(index);
       if (this.shown[slot] !== index) {
         this.fill(slot, index, source.texts[index] ?? '');
+        if (this.showTimes) this.fillTimes(slot, source, index);
         this.marks[slot] = -1;
       }
       const code =
@@ -106,6 +121,16 @@ export class RowPool {
         row.className = `line ${stream.toLowerCase()}${code & 2 ? ' hit' : ''}${code & 1 ? ' current' : ''}`;
       }
     }
+  }
+
+  /**
+   * Shows or hides each row's time columns (the host's CSS hides the empty ones). Rows are
+   * refilled at the next render.
+   */
+  setShowTimes(on: boolean): void {
+    if (on === this.showTimes) return;
+    this.showTimes = on;
+    this.shown.fill(-1);
   }
 
   /** Forgets parsed lines (the log was replaced). */
@@ -126,6 +151,30 @@ export class RowPool {
     else body.replaceChildren(...this.segments.get(index, text).map(segmentElement));
     row.hidden = false;
   }
+
+  private fillTimes(slot: number, source: RowSource, index: number): void {
+    const at = source.time?.(index) ?? Number.NaN;
+    const start = source.time?.(0) ?? Number.NaN;
+    this.clocks[slot]!.textContent = Number.isNaN(at) ? '' : clockTime(at);
+    this.elapsed[slot]!.textContent =
+      Number.isNaN(at) || Number.isNaN(start) ? '' : elapsedTime(at - start);
+  }
+}
+
+/** `14:03:07.125` in the browser's time zone. */
+export function clockTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+/** Time since the log's first line: `+4.2s`, `+3m 07s`, `+1h 02m`. */
+export function elapsedTime(ms: number): string {
+  const s = Math.max(0, ms) / 1000;
+  if (s < 60) return `+${s.toFixed(1)}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `+${m}m ${String(Math.floor(s % 60)).padStart(2, '0')}s`;
+  return `+${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
 function segmentElement(s: AnsiSegment): HTMLSpanElement {

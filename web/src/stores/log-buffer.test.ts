@@ -46,6 +46,19 @@ describe('LogBuffer', () => {
     ]);
   });
 
+  it("keeps each line's time, also past the first growth of its storage", () => {
+    const log = new LogBuffer();
+    const base = Date.parse('2026-01-01T00:00:00.000Z');
+    log.append(
+      Array.from({ length: 3000 }, (_, i) => ({
+        ...line(i + 1, `l${i}`),
+        time: new Date(base + i * 10).toISOString(),
+      })),
+    );
+    expect([0, 1, 2999].map((i) => log.time(i) - base)).toEqual([0, 10, 29_990]);
+    expect(log.time(3000)).toBeNaN();
+  });
+
   it('downloads as plain text', () => {
     const log = new LogBuffer();
     log.append([line(1, '\u001b[1mbold\u001b[0m'), line(2, 'x')]);

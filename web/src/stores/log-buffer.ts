@@ -15,6 +15,8 @@ export class LogBuffer {
   /** Line texts as received (with ANSI codes), index = line number − 1. */
   readonly texts: string[] = [];
   private streamCodes = new Uint8Array(1024);
+  /** When each line was written (epoch ms; NaN when unknown): 8 bytes a line, no objects. */
+  private times = new Float64Array(1024);
   /** Highest seq held: resume a subscription with `afterSeq: lastSeq`. */
   lastSeq = 0;
 
@@ -28,8 +30,12 @@ export class LogBuffer {
         const grown = new Uint8Array(this.streamCodes.length * 2);
         grown.set(this.streamCodes);
         this.streamCodes = grown;
+        const grownTimes = new Float64Array(this.times.length * 2);
+        grownTimes.set(this.times);
+        this.times = grownTimes;
       }
       this.streamCodes[index] = STREAM_CODE[line.stream] ?? 0;
+      this.times[index] = Date.parse(line.time);
       this.texts.push(line.text);
       this.lastSeq = line.seq;
       added++;
@@ -44,6 +50,11 @@ export class LogBuffer {
   /** The stream line `index` came from. */
   stream(index: number): LogStream {
     return STREAMS[this.streamCodes[index] ?? 0] ?? 'STDOUT';
+  }
+
+  /** When line `index` was written (epoch ms), NaN when unknown. */
+  time(index: number): number {
+    return index < this.texts.length ? (this.times[index] ?? Number.NaN) : Number.NaN;
   }
 
   /** Indexes of the lines containing `term` (case-insensitive; ANSI codes ignored). */

@@ -44,7 +44,9 @@ describe('session', () => {
     const storage = memoryStorage();
     const session = createSession(storage, clientFor('good'));
     expect(await session.signIn('bad')).toBe(false);
-    expect(session.state.error).toContain('invalid token');
+    // Written for a person, not the server's message for API clients.
+    expect(session.state.error).toContain('This token was not accepted');
+    expect(session.state.error).not.toContain('invalid token');
     expect(session.state.token).toBeNull();
     expect(storage.data.size).toBe(0);
   });

@@ -3,7 +3,7 @@
  * user it belongs to, and the API client built from it.
  */
 import { reactive, readonly } from 'vue';
-import { createApiClient } from '../api/client.js';
+import { ApiError, createApiClient } from '../api/client.js';
 import type { ApiClient } from '../api/client.js';
 import { ME } from '../api/documents.js';
 import type { User } from '../api/types.js';
@@ -64,7 +64,7 @@ export function createSession(storage: TokenStorage, makeClient: ClientFactory) 
       return true;
     } catch (error) {
       signOut();
-      state.error = error instanceof Error ? error.message : String(error);
+      state.error = signInFailure(error);
       return false;
     }
   };
@@ -80,6 +80,20 @@ export function createSession(storage: TokenStorage, makeClient: ClientFactory) 
 }
 
 export type Session = ReturnType<typeof createSession>;
+
+/**
+ * Why signing in failed, for the person at the form: the server's own message for a refused token
+ * speaks to API clients ("send a valid bearer token (Authorization: ...)").
+ */
+export function signInFailure(error: unknown): string {
+  if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') {
+    return 'This token was not accepted. Check that you pasted all of it (it starts with co_), or ask an administrator for a new one.';
+  }
+  if (error instanceof ApiError && error.code === 'NETWORK') {
+    return `The server could not be reached (${error.message}). Check your connection and try again.`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
 
 let shared: Session | undefined;
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { NodeStatus } from '../api/types.js';
 import { defaultJobPath } from './default-job.js';
 
-const jobs = (...statuses: NodeStatus[]) => statuses.map((status, i) => ({ path: `j${i}`, status }));
+const jobs = (...statuses: NodeStatus[]) =>
+  statuses.map((status, i) => ({ path: `j${i}`, status }));
 
 describe('the job a run page opens on', () => {
   it('is the running job first', () => {

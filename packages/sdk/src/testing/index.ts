@@ -1,7 +1,8 @@
 /**
  * `@containerops/sdk/testing`: what plugin tests need. The orchestrator conformance suite, the
  * portable job builder it uses, the fake orchestrator (re-exported from core), and the log store
- * conformance suite with its line builders.
+ * conformance suite with its line builders, and the trigger, notifier and hook conformance suites
+ * with their test doubles (`RecordingTriggerContext`, `sampleNotification`).
  * Needs vitest (an optional peer dependency of the SDK); import it from tests only.
  */
 export { FakeEnv, FakeOrchestrator, parseFakeScript } from '@containerops/core/testing';
@@ -22,3 +23,22 @@ export type {
   LogFollower,
   OrchestratorConformanceOptions,
 } from './conformance/harness.js';
+export { describeTriggerConformance } from './conformance/trigger-conformance.js';
+export type {
+  TriggerConformanceOptions,
+  TriggerFactory,
+  TriggerUnderTest,
+} from './conformance/trigger-conformance.js';
+export { RecordingTriggerContext } from './recording-trigger-context.js';
+export type { RecordedFire } from './recording-trigger-context.js';
+export {
+  describeNotifierConformance,
+  sampleNotification,
+} from './conformance/notifier-conformance.js';
+export type { NotifierFactory, NotifierUnderTest } from './conformance/notifier-conformance.js';
+export { describeHookConformance } from './conformance/hook-conformance.js';
+export type {
+  HookConformanceOptions,
+  HookConformanceScripts,
+  HookFactory,
+} from './conformance/hook-conformance.js';

@@ -41,12 +41,13 @@ export interface DrainReport {
 
 /** The cancel reason of a run stopped by a shutdown (the engine prefixes "run cancelled: "). */
 export function shutdownReason(graceMs: number): string {
-  return `server shutting down (jobs still running after the ${formatDuration(graceMs)} grace period are stopped)`;
+  return `server shutting down (its ${formatDuration(graceMs)} grace period for running jobs ended)`;
 }
 
 /**
- * Steps 1–4 above. Never rejects. `graceMs` bounds step 2; the whole takes at most
- * `graceMs` + the start settle + the engine's stop grace + the stop settle.
+ * Steps 1–4 above. Rejects only on a bug (the caller closes the stores anyway). `graceMs` bounds
+ * step 2; the whole takes at most `graceMs` + the start settle + the engine's stop grace + the
+ * stop settle.
  */
 export async function drainRuns(
   host: EngineHost,

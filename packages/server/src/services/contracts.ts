@@ -242,6 +242,11 @@ export interface RunService {
       inputs?: Record<string, string>;
       version?: number;
       trigger?: Record<string, unknown>;
+      /**
+       * A trigger plugin's event values as `CO_TRIGGER_*` variables (the SDK's `triggerEnv`):
+       * every job gets them without an `inputs:` declaration; other names are refused.
+       */
+      triggerEnv?: Record<string, string>;
     },
   ): Promise<RunRecord>;
   /** Member. Runs one component version with test inputs as a one-job run (`trigger.type = debug`). */

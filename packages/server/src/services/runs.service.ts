@@ -69,6 +69,7 @@ export class TypeOrmRunService implements RunService {
       inputs?: Record<string, string>;
       version?: number;
       trigger?: Record<string, unknown>;
+      triggerEnv?: Record<string, string>;
     } = {},
   ): Promise<RunRecord> {
     const workflow = await this.deps.workflows.get(p, uri);
@@ -80,7 +81,10 @@ export class TypeOrmRunService implements RunService {
     checkInputs(options.inputs);
     // Only the inputs the workflow declares, never a reserved name (PATH, LD_*, CO_*...): they
     // become every job's environment. Refused here, before anything starts.
-    const inputs = resolveRunInputs(version.model.inputs, options.inputs ?? {});
+    const inputs = {
+      ...resolveRunInputs(version.model.inputs, options.inputs ?? {}),
+      ...checkedTriggerEnv(options.triggerEnv),
+    };
     const started = this.start(p, version.model, {
       ...(Object.keys(inputs).length === 0 ? {} : { inputs }),
       trigger: { type: 'api', ...options.trigger, by: p.userName },
@@ -367,6 +371,15 @@ export class TypeOrmRunService implements RunService {
     if (record === undefined) throw notFound(`run ${row.id} has no state yet`);
     return record;
   }
+}
+
+/** Only `CO_TRIGGER_*` names (a prefix no declared input may take, so none is overridden). */
+function checkedTriggerEnv(env: Record<string, string> | undefined): Record<string, string> {
+  if (env === undefined) return {};
+  for (const name of Object.keys(env))
+    if (!/^CO_TRIGGER_[A-Z0-9_]+$/.test(name))
+      throw badInput(`trigger variable ${name} must be named CO_TRIGGER_<NAME>`);
+  return env;
 }
 
 function checkInputs(inputs: Record<string, string> | undefined): void {
