@@ -1,4 +1,4 @@
-# Component contract helpers (DESIGN.md §3), shared by every library component.
+# Component contract helpers (docs/design.md §3), shared by every library component.
 # Installed at /usr/local/lib/containerops/contract.sh by the containerops/component-base image;
 # a component script sets COMPONENT (its name, for error messages) and then sources this file.
 # shellcheck shell=bash

@@ -20,6 +20,11 @@ export interface ServerChild {
   stderr(): string;
 }
 
+export interface ServerChildOptions {
+  /** The server logs to its stderr (read with {@link ServerChild.stderr}); silent otherwise. */
+  readonly logged?: boolean;
+}
+
 /**
  * Starts a server on `dataDir` (port 0, loopback) with the given extra environment and resolves
  * once it listens. Rejects with its stderr when it exits first.
@@ -27,6 +32,7 @@ export interface ServerChild {
 export async function startServerChild(
   dataDir: string,
   env: Record<string, string> = {},
+  options: ServerChildOptions = {},
 ): Promise<ServerChild> {
   const child = spawn(
     process.execPath,
@@ -36,6 +42,7 @@ export async function startServerChild(
       'tsx',
       join(repoRoot, 'e2e/support/server-process.ts'),
       dataDir,
+      ...(options.logged === true ? ['--logged'] : []),
     ],
     {
       cwd: repoRoot,
@@ -71,6 +78,27 @@ export async function killServerChild(server: ServerChild): Promise<void> {
   await exited;
 }
 
+/** A GraphQL answer as it came, errors included. */
+export interface GqlAnswer<T> {
+  readonly data?: T;
+  readonly errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/** One GraphQL call over HTTP, answered as it came (for tests that expect errors). */
+export async function callGql<T>(
+  server: { readonly url: string },
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GqlAnswer<T>> {
+  const res = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as GqlAnswer<T>;
+}
+
 /** One GraphQL call over HTTP; GraphQL errors become a thrown Error carrying them. */
 export async function gql<T>(
   server: { readonly url: string },
@@ -78,14 +106,9 @@ export async function gql<T>(
   query: string,
   variables: Record<string, unknown> = {},
 ): Promise<T> {
-  const res = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors !== undefined) throw new Error(JSON.stringify(body.errors));
-  return body.data as T;
+  const answer = await callGql<T>(server, token, query, variables);
+  if (answer.errors !== undefined) throw new Error(JSON.stringify(answer.errors));
+  return answer.data as T;
 }
 
 /** Polls `probe` every 250 ms until it returns a value (errors count as "not yet"). */
@@ -98,7 +121,7 @@ export async function waitFor<T>(
   for (;;) {
     const value = await probe().catch(() => undefined);
     if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

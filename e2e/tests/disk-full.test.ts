@@ -8,18 +8,19 @@
  * or counted, and after a restart everything acknowledged (runs, workflow versions, tokens) is
  * there, counted.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, '..', '..');
+import {
+  callGql as call,
+  gql,
+  killServerChild,
+  startServerChild,
+  waitFor,
+} from '../src/server-child.js';
+import type { ServerChild as Server } from '../src/server-child.js';
 const LINES = 300_000;
 const URI = 'default/e2e/flood';
 
@@ -40,16 +41,21 @@ function mountTmpfs(size: string): string | undefined {
 
 const dataDir = mountTmpfs('20m');
 const filler = dataDir === undefined ? '' : join(dataDir, 'filler.bin');
-const servers: ChildProcess[] = [];
+const servers: Server[] = [];
+
+/** A server on `dir` with the local orchestrator, logging to its stderr. */
+async function startServer(dir: string): Promise<Server> {
+  const server = await startServerChild(
+    dir,
+    { CONTAINEROPS_ORCHESTRATOR: 'local' },
+    { logged: true },
+  );
+  servers.push(server);
+  return server;
+}
 
 afterAll(async () => {
-  for (const child of servers) {
-    if (child.exitCode === null && child.signalCode === null) {
-      const gone = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await gone;
-    }
-  }
+  for (const server of servers) await killServerChild(server);
   if (dataDir !== undefined) {
     try {
       execFileSync('umount', [dataDir], { stdio: 'pipe' });
@@ -60,96 +66,9 @@ afterAll(async () => {
   }
 });
 
-interface Server {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly adminToken: string | null;
-  stderr(): string;
-}
-
-async function startServer(dir: string): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=@containerops/source',
-      '--import',
-      'tsx',
-      join(repoRoot, 'e2e/support/logged-server-process.ts'),
-      dir,
-    ],
-    {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        TSX_TSCONFIG_PATH: join(repoRoot, 'packages/server/tsconfig.json'),
-        CONTAINEROPS_ORCHESTRATOR: 'local',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  servers.push(child);
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null): void =>
-      reject(new Error(`server exited (${String(code)}) before listening: ${stderr}`));
-    child.once('exit', onExit);
-    lines.once('line', (line) => {
-      child.off('exit', onExit);
-      const info = JSON.parse(line) as { url: string; adminToken: string | null };
-      resolve({ child, ...info, stderr: () => stderr });
-    });
-  });
-}
-
-interface GqlAnswer<T> {
-  readonly data?: T;
-  readonly errors?: { message: string; extensions?: { code?: string } }[];
-}
-
-async function call<T>(
-  server: Server,
-  token: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<GqlAnswer<T>> {
-  const res = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await res.json()) as GqlAnswer<T>;
-}
-
-async function gql<T>(
-  server: Server,
-  token: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<T> {
-  const answer = await call<T>(server, token, query, variables);
-  if (answer.errors !== undefined) throw new Error(JSON.stringify(answer.errors));
-  return answer.data as T;
-}
-
 async function readyz(server: Server): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${server.url}/readyz`);
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 /** Writes `path` until about `leaveBytes` are left free on its file system. */

@@ -1,5 +1,5 @@
 /**
- * DESIGN §6 on a real Docker engine: an engine process is killed with SIGKILL while a job's
+ * docs/design.md §6 on a real Docker engine: an engine process is killed with SIGKILL while a job's
  * container runs; a new engine process recovers the run from the durable stores
  * (`Engine.recover`), re-attaches the container, and the run finishes as if nothing happened.
  *

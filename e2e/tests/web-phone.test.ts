@@ -66,13 +66,14 @@ describe.skipIf(problem !== undefined)('dashboard on a phone (390 × 844)', () =
   }, 240_000);
 
   it('shows a run page (graph, job, outputs, log) without sideways scrolling', async () => {
-    // One action of three long-named jobs with long output: the graph and log are wider than a phone.
+    // One action of three long-named jobs with long output: the log is wider than a phone.
     const job = (name: string): string =>
       `          - name: ${name}\n            endpoint: containerops/busybox:latest\n            command: echo "[COUT] A_RATHER_LONG_OUTPUT_NAME = ${'x'.repeat(120)}"; echo ${'y'.repeat(300)}\n`;
     const apply = await server.gql<{ applyWorkflow: { ok: boolean } }>(
       'mutation($y: String!) { applyWorkflow(yaml: $y) { ok } }',
       {
-        y: `uri: ${uri}\nstages:\n  - name: build\n    sequencing: parallel\n    actions:\n      - name: main\n        jobs:\n${job('first-job-with-a-long-name')}${job('second-job-with-a-long-name')}${job('third-job-with-a-long-name')}`,
+        // Then two more stages: the graph (stages as columns) is wider than a phone.
+        y: `uri: ${uri}\nstages:\n  - name: build\n    sequencing: parallel\n    actions:\n      - name: main\n        jobs:\n${job('first-job-with-a-long-name')}${job('second-job-with-a-long-name')}${job('third-job-with-a-long-name')}  - name: check\n    actions:\n      - name: main\n        jobs:\n${job('check')}  - name: ship\n    actions:\n      - name: main\n        jobs:\n${job('ship')}`,
       },
     );
     expect(apply.applyWorkflow.ok).toBe(true);

@@ -74,12 +74,12 @@ export async function smallestTextPx(
   })()`)) as { px: number; text: string };
 }
 
-/** Bounding boxes of every element matching `selector` (those displayed). */
+/** Bounding boxes of every element matching `selector` (those displayed), named by `data-path` else `data-node-id`. */
 export async function boxesOf(page: Page, selector: string): Promise<(Box & { id: string })[]> {
   return (await page.evaluate(`[...document.querySelectorAll(${JSON.stringify(selector)})]
     .filter((el) => el.getClientRects().length > 0)
     .map((el) => {
       const r = el.getBoundingClientRect();
-      return { id: el.dataset.nodeId || el.dataset.id || '', x: r.x, y: r.y, width: r.width, height: r.height };
+      return { id: el.dataset.path || el.dataset.nodeId || '', x: r.x, y: r.y, width: r.width, height: r.height };
     })`)) as (Box & { id: string })[];
 }

@@ -13,6 +13,7 @@ export { isConfigObject, noConfig } from './plugin/config-schema.js';
 export type { ConfigSchema, InferConfig } from './plugin/config-schema.js';
 export { silentLogger } from './plugin/context.js';
 export type { PluginContext, PluginLogger } from './plugin/context.js';
+export type { HealthReporting, HealthStatus, PluginHealth } from './plugin/health.js';
 export { compareVersions, isValidRange, parseVersion, satisfies } from './plugin/semver.js';
 export type { SemVer } from './plugin/semver.js';
 
@@ -28,5 +29,12 @@ export type {
   TriggerPlugin,
   TriggerSubscription,
 } from './kinds/trigger.js';
-export type { FailedJobSummary, NotifierPlugin, RunNotification } from './kinds/notifier.js';
+export type {
+  FailedJobSummary,
+  NotifierPlugin,
+  ReceiverFilter,
+  RunNotification,
+} from './kinds/notifier.js';
+export { formatDuration, summarizeRun } from './kinds/run-summary.js';
+export type { RunSummary } from './kinds/run-summary.js';
 export type { HookPlugin, HookProblem } from './kinds/hook.js';

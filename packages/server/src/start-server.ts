@@ -8,9 +8,9 @@
 import { mkdirSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 import { CallbackRegistry } from '@containerops/core';
-import { createSqliteLogStore } from '@containerops/logstore-sqlite';
-import { createPluginInstance } from '@containerops/sdk';
-import type { LogStore } from '@containerops/sdk';
+import type { RunSnapshot } from '@containerops/core';
+import { UserError } from '@containerops/sdk';
+import type { LogStore, PluginContext, PluginKind } from '@containerops/sdk';
 import { resolveServerConfig } from './config/resolve-config.js';
 import type { ServerConfig, ServerConfigInput } from './config/server-config.js';
 import { openDatabase } from './db/data-source.js';
@@ -23,7 +23,7 @@ import { createOrchestrator } from './engine-host/orchestrators.js';
 import { CALLBACK_PATH } from './http/callback-route.js';
 import type { GraphqlFactory } from './http/graphql-mount.js';
 import { HookRoutes } from './http/hook-routes.js';
-import { loadPlugins } from './plugins/load-plugins.js';
+import { loadPlugins, PLUGIN_NOT_FOUND } from './plugins/load-plugins.js';
 import { pluginContext } from './plugins/plugin-context.js';
 import { createHttpServer } from './http/http-server.js';
 import type { HttpServerOptions } from './http/http-server.js';
@@ -44,6 +44,9 @@ import type { CreatedServices } from './services/create-services.js';
 import { EventBus } from './services/event-bus.js';
 import { TypeOrmRunStore } from './stores/typeorm-run-store.js';
 import { unfinishedOrganizations } from './stores/unfinished-organizations.js';
+import { NotificationLog } from './notifiers/notification-log.js';
+import { NotifierHost } from './notifiers/notifier-host.js';
+import { sharedParsePool } from './parsing/parse-pool.js';
 import { DeliveryLog } from './triggers/delivery-log.js';
 import { TriggerHost } from './triggers/trigger-host.js';
 import { WorkspaceKeeper } from './workspaces/workspace-keeper.js';
@@ -87,14 +90,28 @@ export async function startServer(
 ): Promise<StartedServer> {
   const config = resolveServerConfig(input as ServerConfigInput);
   const log = options.logger ?? consoleLogger;
-  // First: a broken plugin stops the start before anything was opened or created.
+  // First: a broken plugin (or an orchestrator name no plugin has) stops the start before
+  // anything was opened or created.
   const plugins = await loadPlugins(config.plugins);
+  if (config.orchestrator !== 'auto' && !plugins.host.has('orchestrator', config.orchestrator)) {
+    const known = plugins.host.entries('orchestrator').map((e) => e.name);
+    throw new UserError(
+      PLUGIN_NOT_FOUND,
+      `orchestrator "${config.orchestrator}": no orchestrator plugin has that name; known: ` +
+        `auto, ${known.join(', ')} (load a third-party one under plugins:)`,
+    );
+  }
+  // Aborted at close: the PluginContext signal of every plugin.
+  const stopping = new AbortController();
+  const contextOf = (kind: PluginKind, name: string): PluginContext =>
+    pluginContext({ kind, name }, config.dataDir, log, stopping.signal);
   mkdirSync(config.dataDir, { recursive: true });
   // Before anything is opened: a second server on this state is refused here (one line, the
   // holder named), and the locks are the last thing released.
   const dataDirLock = lockDataDir(config.dataDir);
   const cleanups: (() => Promise<void>)[] = [() => dataDirLock.release()];
   const closeAll = async (): Promise<void> => {
+    stopping.abort();
     for (const cleanup of cleanups.reverse())
       await cleanup().catch((e: unknown) => log.error('shutdown step failed', e));
   };
@@ -123,17 +140,11 @@ export async function startServer(
         log.error(`shutdown: ${store.unsavedRuns} run(s) not saved (storage full)`);
     });
     const cipher = new SecretCipher(loadSecretKey(config.dataDir, config.secretKey));
-    const logs: LogStore =
-      plugins.logStore === undefined
-        ? createSqliteLogStore({ path: config.logStorePath })
-        : await createPluginInstance(
-            plugins.logStore.definition,
-            plugins.logStore.reference.config,
-            {
-              kind: 'logStore',
-              context: pluginContext(plugins.logStore, config.dataDir, log),
-            },
-          );
+    const logStoreName = plugins.logStore?.definition.name ?? 'sqlite';
+    const logs: LogStore = await plugins.host.create('logStore', logStoreName, {
+      config: { path: config.logStorePath },
+      context: contextOf('logStore', logStoreName),
+    });
     cleanups.push(() => logs.close());
     db.storage.configure({
       log,
@@ -144,17 +155,11 @@ export async function startServer(
         ...(plugins.logStore === undefined ? { logStorePath: config.logStorePath } : {}),
       }),
     });
-    const orchestrator = await createOrchestrator(
-      config.orchestrator,
-      config.dataDir,
-      config.orchestratorConfig,
-      plugins.orchestrator === undefined
-        ? undefined
-        : {
-            plugin: plugins.orchestrator,
-            context: pluginContext(plugins.orchestrator, config.dataDir, log),
-          },
-    );
+    const orchestrator = await createOrchestrator(plugins.host, config.orchestrator, {
+      dataDir: config.dataDir,
+      ...(config.orchestratorConfig === undefined ? {} : { config: config.orchestratorConfig }),
+      context: (name) => contextOf('orchestrator', name),
+    });
     const hooks = new LazyLuaHooks();
     cleanups.push(() => hooks.close());
     const secrets = createSecretService(db, cipher);
@@ -191,9 +196,33 @@ export async function startServer(
       log,
     });
     cleanups.push(() => workspaces.settled());
+    // Run ends reach the notifier host and the `workflow` trigger (both created further down).
+    const runEndListeners: ((snapshot: RunSnapshot) => Promise<void>)[] = [];
+    const notifierHost = new NotifierHost({
+      store,
+      logs,
+      secretsFor: (org) => secrets.providerFor(org),
+      notifications: new NotificationLog(db),
+      log,
+      contextFor: (plugin) => pluginContext(plugin, config.dataDir, log, stopping.signal),
+      publicUrl: config.publicUrl ?? url,
+    });
+    await notifierHost.start(plugins.host);
+    cleanups.push(() => notifierHost.stop());
+    sharedParsePool().receiverTypes = notifierHost.types();
+    bus.subscribe((events) => {
+      for (const event of events)
+        if (event.scope === 'run' && event.status === 'running')
+          notifierHost.runStarted(event.runId);
+    });
+    runEndListeners.push((snapshot) => notifierHost.runEnded(snapshot));
     const host = new EngineHost({
       orchestrator,
-      onRunEnded: (snapshot) => workspaces.runEnded(snapshot),
+      onRunEnded: async (snapshot) => {
+        await workspaces.runEnded(snapshot);
+        // Notifications and the `workflow` trigger go on in the background.
+        for (const listener of runEndListeners) await listener(snapshot);
+      },
       store,
       logs,
       hooks,
@@ -215,6 +244,7 @@ export async function startServer(
       secrets,
       hooks,
       workspaces,
+      pluginHealth: () => plugins.host.health(),
       onWorkflowsChanged: () => {
         for (const listener of workflowListeners) listener();
       },
@@ -256,11 +286,12 @@ export async function startServer(
       runs: services.runs,
       secrets,
       log,
-      contextFor: (plugin) => pluginContext(plugin, config.dataDir, log),
+      contextFor: (plugin) => pluginContext(plugin, config.dataDir, log, stopping.signal),
     });
     cleanups.push(() => triggerHost.stop());
     workflowListeners.push(() => triggerHost.workflowsChanged());
-    await triggerHost.start(plugins.triggers);
+    await triggerHost.start(plugins.host);
+    runEndListeners.push((snapshot) => triggerHost.runEnded(snapshot));
 
     const retention = new RetentionJob({
       db,

@@ -5,8 +5,7 @@ import { luaHookPlugin } from './plugin.js';
 
 describeHookConformance(
   'lua',
-  () =>
-    createPluginInstance(luaHookPlugin, { workers: 2, wallTimeMs: 5_000 }, { kind: 'hook' }),
+  () => createPluginInstance(luaHookPlugin, { workers: 2, wallTimeMs: 5_000 }, { kind: 'hook' }),
   {
     passThrough: '-- nothing to change\n',
     greet: "input.GREETING = 'hello ' .. input.NAME\nenv.HOOKED = 'yes'\n",

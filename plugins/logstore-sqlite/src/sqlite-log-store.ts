@@ -11,7 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ContainerOpsError } from '@containerops/sdk';
-import type { JobLogLine, LogQuery, LogStore } from '@containerops/sdk';
+import type { HealthStatus, JobLogLine, LogQuery, LogStore } from '@containerops/sdk';
 import { ChangeNotifier } from './change-notifier.js';
 import { closedError, storageError } from './errors.js';
 import { assertValidLines, streamCodes, streamNames } from './line-validation.js';
@@ -176,6 +176,20 @@ export class SqliteLogStore implements LogStore {
       return Promise.reject(error as Error);
     }
     return this.guardAsync('compact', () => compact(this.retention));
+  }
+
+  /** Whether the file answers a query (cheap; for the host's plugin health). Never rejects. */
+  health(): Promise<HealthStatus> {
+    if (this.closed) return Promise.resolve({ ok: false, reason: 'the log store is closed' });
+    try {
+      this.db.prepare('SELECT 1').pluck().get();
+      return Promise.resolve({ ok: true });
+    } catch (error) {
+      return Promise.resolve({
+        ok: false,
+        reason: storageError('health', this.path, error).message,
+      });
+    }
   }
 
   /** Ends every follow and closes the file (SQLite checkpoints and removes the WAL). */

@@ -59,6 +59,8 @@ export function containerLabels(
     [JobLabel.job]: job.job,
     [JobLabel.attempt]: String(job.attempt),
     ...job.labels,
+    // Docker labels hold free text: keep the originals of values the label rule encoded.
+    ...job.annotations,
     [JobLabel.managed]: 'true',
     [JobLabel.runId]: job.runId,
     [JobLabel.jobId]: job.id,

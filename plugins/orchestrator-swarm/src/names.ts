@@ -5,7 +5,7 @@
 import { JobLabel } from '@containerops/sdk';
 import type { JobSpec } from '@containerops/sdk';
 
-/** Where the run's workspace volume is mounted in every job (DESIGN.md §3). */
+/** Where the run's workspace volume is mounted in every job (docs/design.md §3). */
 export const WORKSPACE_PATH = '/workspace';
 
 /** Label on the workspace volume naming the run whose workspace it is. */

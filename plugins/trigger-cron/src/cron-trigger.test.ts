@@ -13,7 +13,11 @@ import { cronTriggerPlugin } from './plugin.js';
 const create = async (config: unknown = {}): Promise<CronTrigger> =>
   (await createPluginInstance(cronTriggerPlugin, config, { kind: 'trigger' })) as CronTrigger;
 
-const every = (schedule: string, workflow = 'acme/app/nightly', timezone?: string): TriggerSubscription => ({
+const every = (
+  schedule: string,
+  workflow = 'acme/app/nightly',
+  timezone?: string,
+): TriggerSubscription => ({
   workflow,
   trigger: { type: 'cron', schedule, ...(timezone === undefined ? {} : { timezone }) },
 });
@@ -24,7 +28,8 @@ describeTriggerConformance('cron', async () => {
     plugin,
     subscriptions: [every('0 3 * * *')],
     event: async () => {
-      for (const block of plugin.blocks()) await plugin.tick(block, new Date('2026-03-01T03:00:00Z'));
+      for (const block of plugin.blocks())
+        await plugin.tick(block, new Date('2026-03-01T03:00:00Z'));
       return undefined;
     },
   };
@@ -36,7 +41,11 @@ describe('cron trigger on a fake clock', () => {
     for (const plugin of started.splice(0)) await plugin.stop();
     vi.useRealTimers();
   });
-  const run = async (subscriptions: TriggerSubscription[], claims: Map<string, string>, config: unknown = {}) => {
+  const run = async (
+    subscriptions: TriggerSubscription[],
+    claims: Map<string, string>,
+    config: unknown = {},
+  ) => {
     const plugin = await create(config);
     const ctx = new RecordingTriggerContext(subscriptions, claims);
     await plugin.start(ctx);
@@ -61,7 +70,9 @@ describe('cron trigger on a fake clock', () => {
     const { ctx } = await run([every('0 9 * * *', 'acme/app/ny', 'America/New_York')], new Map());
     await vi.advanceTimersByTimeAsync(2 * 60_000);
     // 09:00 in New York in January is 14:00 UTC.
-    expect(ctx.started.map((f) => f.options.values?.['tick'])).toEqual(['2026-01-15T14:00:00.000Z']);
+    expect(ctx.started.map((f) => f.options.values?.['tick'])).toEqual([
+      '2026-01-15T14:00:00.000Z',
+    ]);
   });
 
   it('two replicas sharing the claims start exactly one run per tick', async () => {
@@ -82,7 +93,9 @@ describe('cron trigger on a fake clock', () => {
     const claims = new Map<string, string>();
     const first = await run([every('0 10 * * *')], claims, { catchUp: true });
     await vi.advanceTimersByTimeAsync(0);
-    expect(first.ctx.started.map((f) => f.options.values?.['tick'])).toEqual(['2026-01-01T10:00:00.000Z']);
+    expect(first.ctx.started.map((f) => f.options.values?.['tick'])).toEqual([
+      '2026-01-01T10:00:00.000Z',
+    ]);
     // A restart right after: the catch-up finds the tick claimed and starts nothing.
     await first.plugin.stop();
     const second = await run([every('0 10 * * *')], claims, { catchUp: true });
@@ -93,14 +106,20 @@ describe('cron trigger on a fake clock', () => {
 
   it('a tick older than catchUpWithinMs is not caught up', async () => {
     vi.useFakeTimers({ now: new Date('2026-01-01T13:00:00Z') });
-    const { ctx } = await run([every('0 10 * * *')], new Map(), { catchUp: true, catchUpWithinMs: 3_600_000 });
+    const { ctx } = await run([every('0 10 * * *')], new Map(), {
+      catchUp: true,
+      catchUpWithinMs: 3_600_000,
+    });
     await vi.advanceTimersByTimeAsync(0);
     expect(ctx.fires).toEqual([]);
   });
 
   it('reschedules when subscriptions change, and ignores invalid blocks', async () => {
     vi.useFakeTimers({ now: new Date('2026-01-01T00:00:30Z') });
-    const { ctx } = await run([every('* * * * *'), every('*/5 * * * * *', 'acme/app/six-fields')], new Map());
+    const { ctx } = await run(
+      [every('* * * * *'), every('*/5 * * * * *', 'acme/app/six-fields')],
+      new Map(),
+    );
     ctx.setSubscriptions([every('* * * * *', 'acme/app/other')]);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(ctx.started.map((f) => f.workflow)).toEqual(['acme/app/other']);

@@ -65,7 +65,12 @@ export class CronTrigger implements TriggerPlugin {
     const minute = new Date(Math.floor(tick.getTime() / MINUTE) * MINUTE).toISOString();
     const values = { schedule: block.schedule, timezone: block.timezone, tick: minute };
     const firing = ctx
-      .fire(block.workflow, {}, { type: 'cron', ...values }, { once: `tick:${block.schedule}:${minute}`, values })
+      .fire(
+        block.workflow,
+        {},
+        { type: 'cron', ...values },
+        { once: `tick:${block.schedule}:${minute}`, values },
+      )
       .then(
         () => undefined,
         (error: unknown) =>
@@ -86,7 +91,9 @@ export class CronTrigger implements TriggerPlugin {
       if (typeof block !== 'string') out.push(block);
       else if (!this.warned.has(`${subscription.workflow}\n${block}`)) {
         this.warned.add(`${subscription.workflow}\n${block}`);
-        this.logger.warn(`workflow ${subscription.workflow}: its cron trigger is ignored: ${block}`);
+        this.logger.warn(
+          `workflow ${subscription.workflow}: its cron trigger is ignored: ${block}`,
+        );
       }
     }
     return out;
@@ -109,7 +116,11 @@ export class CronTrigger implements TriggerPlugin {
   private catchUp(): void {
     const now = (this.config.now ?? Date.now)();
     for (const block of this.blocks()) {
-      const job = new Cron(block.schedule, { timezone: block.timezone, mode: '5-part', paused: true });
+      const job = new Cron(block.schedule, {
+        timezone: block.timezone,
+        mode: '5-part',
+        paused: true,
+      });
       const [previous] = job.previousRuns(1, new Date(now));
       job.stop();
       if (previous !== undefined && now - previous.getTime() <= this.config.catchUpWithinMs)

@@ -13,7 +13,9 @@ export const cronTriggerConfig: ConfigSchema<CronTriggerConfig> = {
     if (!isConfigObject(input)) throw new Error('expected an object such as { catchUp: true }');
     const unknown = Object.keys(input).filter((k) => k !== 'catchUp' && k !== 'catchUpWithinMs');
     if (unknown.length > 0)
-      throw new Error(`unknown setting ${unknown.join(', ')}; the settings are catchUp, catchUpWithinMs`);
+      throw new Error(
+        `unknown setting ${unknown.join(', ')}; the settings are catchUp, catchUpWithinMs`,
+      );
     const catchUp = input['catchUp'] ?? false;
     if (typeof catchUp !== 'boolean') throw new Error('catchUp must be true or false');
     const within = input['catchUpWithinMs'] ?? DAY;

@@ -58,7 +58,11 @@ export function githubEventOf(eventName: string, payload: Json): GithubEvent | I
   }
 }
 
-function pushEvent(repository: string, payload: Json, base: Record<string, string>): GithubEvent | Ignored {
+function pushEvent(
+  repository: string,
+  payload: Json,
+  base: Record<string, string>,
+): GithubEvent | Ignored {
   const ref = str(payload['ref']);
   const sha = str(payload['after']);
   if (ref === undefined || sha === undefined) return { ignored: 'a push without ref or after' };
@@ -69,7 +73,8 @@ function pushEvent(repository: string, payload: Json, base: Record<string, strin
     const tag = ref.slice('refs/tags/'.length);
     return { kind: 'tag', repository, tag, values: { ...values, tag } };
   }
-  if (!ref.startsWith('refs/heads/')) return { ignored: `a push to ${ref}, neither branch nor tag` };
+  if (!ref.startsWith('refs/heads/'))
+    return { ignored: `a push to ${ref}, neither branch nor tag` };
   const branch = ref.slice('refs/heads/'.length);
   return {
     kind: 'push',
@@ -87,7 +92,9 @@ function pullRequestEvent(
 ): GithubEvent | Ignored {
   const action = str(payload['action']) ?? '';
   if (!PR_ACTIONS.has(action))
-    return { ignored: `pull_request action "${action}" starts no run (opened, synchronize, reopened do)` };
+    return {
+      ignored: `pull_request action "${action}" starts no run (opened, synchronize, reopened do)`,
+    };
   const pr = obj(payload['pull_request']);
   const number = payload['number'] ?? pr?.['number'];
   const head = obj(pr?.['head']);
@@ -115,9 +122,14 @@ function pullRequestEvent(
   return { kind: 'pull_request', repository, branch: baseRef, values };
 }
 
-function releaseEvent(repository: string, payload: Json, base: Record<string, string>): GithubEvent | Ignored {
+function releaseEvent(
+  repository: string,
+  payload: Json,
+  base: Record<string, string>,
+): GithubEvent | Ignored {
   const action = str(payload['action']) ?? '';
-  if (action !== 'published') return { ignored: `release action "${action}" starts no run (published does)` };
+  if (action !== 'published')
+    return { ignored: `release action "${action}" starts no run (published does)` };
   const release = obj(payload['release']);
   const tag = str(release?.['tag_name']);
   if (tag === undefined) return { ignored: 'a release without tag_name' };
@@ -148,7 +160,9 @@ function changedPathsOf(payload: Json): readonly string[] | undefined {
 }
 
 function obj(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Json)
+    : undefined;
 }
 
 function str(value: unknown): string | undefined {

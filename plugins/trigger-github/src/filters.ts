@@ -28,7 +28,6 @@ export function anyPathPasses(globs: GlobList, paths: readonly string[]): boolea
 export function globListOf(value: unknown, field: string): GlobList | string {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value) && value.every((v): v is string => typeof v === 'string'))
-    return value;
+  if (Array.isArray(value) && value.every((v): v is string => typeof v === 'string')) return value;
   return `${field} must be a glob or a list of globs`;
 }

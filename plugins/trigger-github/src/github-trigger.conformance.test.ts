@@ -5,14 +5,21 @@ import { SECRET, example, githubRequest } from './examples.testkit.js';
 import { githubTriggerPlugin } from './plugin.js';
 
 describeTriggerConformance('github', async () => {
-  const plugin = await createPluginInstance(githubTriggerPlugin, { secret: SECRET }, { kind: 'trigger' });
+  const plugin = await createPluginInstance(
+    githubTriggerPlugin,
+    { secret: SECRET },
+    { kind: 'trigger' },
+  );
   const opened = example('pull_request', (p) => p['action'] === 'opened');
   const repository = (opened['repository'] as { full_name: string }).full_name;
   const good = githubRequest('pull_request', opened, { delivery: 'conformance-1' });
   return {
     plugin,
     subscriptions: [
-      { workflow: 'acme/app/ci', trigger: { type: 'github', repository, events: ['pull_request'] } },
+      {
+        workflow: 'acme/app/ci',
+        trigger: { type: 'github', repository, events: ['pull_request'] },
+      },
     ],
     event: () => good,
     badRequests: [

@@ -44,11 +44,18 @@ async function body(response: { body?: string | Uint8Array }): Promise<Record<st
 describe('github trigger', () => {
   it('a pull_request opened starts the workflow with the PR values', async () => {
     const { plugin, ctx } = await started([sub({ events: ['pull_request'] })]);
-    const response = await plugin.handleHttp!(githubRequest('pull_request', opened, { delivery: 'd-1' }));
+    const response = await plugin.handleHttp!(
+      githubRequest('pull_request', opened, { delivery: 'd-1' }),
+    );
     expect(response.status).toBe(202);
     expect(ctx.started).toHaveLength(1);
     const fired = ctx.started[0]!;
-    const pr = opened['pull_request'] as { number: number; head: { sha: string }; base: { ref: string }; user: { login: string } };
+    const pr = opened['pull_request'] as {
+      number: number;
+      head: { sha: string };
+      base: { ref: string };
+      user: { login: string };
+    };
     expect(fired.options.values).toMatchObject({
       repo,
       event: 'pull_request',
@@ -73,7 +80,10 @@ describe('github trigger', () => {
       if (['closed', 'labeled', 'assigned'].includes(action))
         expect(answer['ignored'], action).toContain(`"${action}"`);
     }
-    expect(ctx.started.map((f) => f.options.values?.['action'])).toEqual(['synchronize', 'reopened']);
+    expect(ctx.started.map((f) => f.options.values?.['action'])).toEqual([
+      'synchronize',
+      'reopened',
+    ]);
   });
 
   it('a redelivery (same X-GitHub-Delivery) starts nothing, even after a restart', async () => {
@@ -83,9 +93,13 @@ describe('github trigger', () => {
     await first.plugin.stop();
     // A new instance on the same durable claims: what a server restart looks like to the plugin.
     const second = await started([sub({ events: ['pull_request'] })], { secret: SECRET }, claims);
-    const again = await second.plugin.handleHttp!(githubRequest('pull_request', opened, { delivery: 'same' }));
+    const again = await second.plugin.handleHttp!(
+      githubRequest('pull_request', opened, { delivery: 'same' }),
+    );
     expect(again.status).toBe(202);
-    expect((await body(again))['runs']).toEqual([{ workflow: 'acme/app/ci', runId: 'run-1', duplicate: true }]);
+    expect((await body(again))['runs']).toEqual([
+      { workflow: 'acme/app/ci', runId: 'run-1', duplicate: true },
+    ]);
     expect(first.ctx.started.length + second.ctx.started.length).toBe(1);
   });
 
@@ -105,11 +119,20 @@ describe('github trigger', () => {
   });
 
   it('changed paths: a glob matching a file of the push lets it through', async () => {
-    const commits = branchPush['commits'] as { added: string[]; modified: string[]; removed: string[] }[];
+    const commits = branchPush['commits'] as {
+      added: string[];
+      modified: string[];
+      removed: string[];
+    }[];
     const path = [...commits.flatMap((c) => [...c.added, ...c.modified, ...c.removed])][0];
-    const payload = path === undefined ? { ...branchPush, commits: [{ added: ['src/a.ts'], modified: [], removed: [] }] } : branchPush;
+    const payload =
+      path === undefined
+        ? { ...branchPush, commits: [{ added: ['src/a.ts'], modified: [], removed: [] }] }
+        : branchPush;
     const file = path ?? 'src/a.ts';
-    const { plugin, ctx } = await started([sub({ events: ['push'], paths: [`**/${file.split('/').pop()}`] })]);
+    const { plugin, ctx } = await started([
+      sub({ events: ['push'], paths: [`**/${file.split('/').pop()}`] }),
+    ]);
     await plugin.handleHttp!(githubRequest('push', payload));
     expect(ctx.started).toHaveLength(1);
   });
@@ -129,7 +152,10 @@ describe('github trigger', () => {
   it('a published release starts release workflows', async () => {
     const releaseRepo = (published['repository'] as { full_name: string }).full_name;
     const { plugin, ctx } = await started([
-      { workflow: 'acme/app/release', trigger: { type: 'github', repository: releaseRepo, events: ['release'] } },
+      {
+        workflow: 'acme/app/release',
+        trigger: { type: 'github', repository: releaseRepo, events: ['release'] },
+      },
     ]);
     await plugin.handleHttp!(githubRequest('release', published));
     expect(ctx.started).toHaveLength(1);
@@ -150,10 +176,14 @@ describe('github trigger', () => {
 
   it('refuses unsigned and wrongly signed deliveries with 401, and runs nothing', async () => {
     const { plugin, ctx } = await started([sub({ events: ['pull_request'] })]);
-    const unsigned = await plugin.handleHttp!(githubRequest('pull_request', opened, { signature: null }));
+    const unsigned = await plugin.handleHttp!(
+      githubRequest('pull_request', opened, { signature: null }),
+    );
     expect(unsigned.status).toBe(401);
     expect((await body(unsigned))['code']).toBe('UNSIGNED');
-    const wrong = await plugin.handleHttp!(githubRequest('pull_request', opened, { secret: 'wrong secret!' }));
+    const wrong = await plugin.handleHttp!(
+      githubRequest('pull_request', opened, { secret: 'wrong secret!' }),
+    );
     expect(wrong.status).toBe(401);
     expect((await body(wrong))['code']).toBe('BAD_SIGNATURE');
     expect(ctx.fires).toEqual([]);
@@ -168,6 +198,8 @@ describe('github trigger', () => {
 
   it('refuses bad config with a message naming the setting', () => {
     expect(() => githubTriggerPlugin.configSchema.parse({ secret: 'short' })).toThrow(/at least 8/);
-    expect(() => githubTriggerPlugin.configSchema.parse({ token: 'x' })).toThrow(/unknown setting token/);
+    expect(() => githubTriggerPlugin.configSchema.parse({ token: 'x' })).toThrow(
+      /unknown setting token/,
+    );
   });
 });

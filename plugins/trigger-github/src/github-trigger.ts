@@ -75,7 +75,11 @@ export class GithubTrigger implements TriggerPlugin {
       );
     const signature = request.headers[SIGNATURE_HEADER];
     if (signature === undefined)
-      return answer(401, 'UNSIGNED', `${SIGNATURE_HEADER} is required: set a secret on the webhook`);
+      return answer(
+        401,
+        'UNSIGNED',
+        `${SIGNATURE_HEADER} is required: set a secret on the webhook`,
+      );
     if (!verifyGithubSignature(secret, request.body, signature))
       return answer(401, 'BAD_SIGNATURE', `${SIGNATURE_HEADER} does not match the body`);
     const eventName = request.headers[EVENT_HEADER]?.trim() ?? '';
@@ -83,10 +87,18 @@ export class GithubTrigger implements TriggerPlugin {
     if (eventName === 'ping') return json(200, { pong: true });
     const deliveryId = request.headers[DELIVERY_HEADER]?.trim() ?? '';
     if (!DELIVERY_ID.test(deliveryId))
-      return answer(400, 'BAD_USER_INPUT', `${DELIVERY_HEADER} must be 1 to 128 visible characters`);
+      return answer(
+        400,
+        'BAD_USER_INPUT',
+        `${DELIVERY_HEADER} must be 1 to 128 visible characters`,
+      );
     const payload = jsonObjectOf(request.body);
     if (payload === undefined)
-      return answer(400, 'BAD_USER_INPUT', 'the body must be a JSON object (content type application/json)');
+      return answer(
+        400,
+        'BAD_USER_INPUT',
+        'the body must be a JSON object (content type application/json)',
+      );
     const event = githubEventOf(eventName, payload);
     if ('ignored' in event) return json(202, { ignored: event.ignored });
     return this.fireFor(ctx, event, deliveryId);

@@ -10,11 +10,14 @@ export const githubTriggerConfig: ConfigSchema<GithubTriggerConfig> = {
     if (input === undefined || input === null) return {};
     if (!isConfigObject(input)) throw new Error('expected an object such as { secret: "..." }');
     const unknown = Object.keys(input).filter((key) => key !== 'secret');
-    if (unknown.length > 0) throw new Error(`unknown setting ${unknown.join(', ')}; the setting is secret`);
+    if (unknown.length > 0)
+      throw new Error(`unknown setting ${unknown.join(', ')}; the setting is secret`);
     const secret = input['secret'];
     if (secret === undefined) return {};
     if (typeof secret !== 'string' || secret.length < 8)
-      throw new Error('secret must be a string of at least 8 characters (the webhook secret set on GitHub)');
+      throw new Error(
+        'secret must be a string of at least 8 characters (the webhook secret set on GitHub)',
+      );
     return { secret };
   },
 };

@@ -45,18 +45,28 @@ export function gitlabEventOf(eventHeader: string, payload: Json): GitlabEvent |
   }
 }
 
-function pushEvent(project: string, payload: Json, base: Record<string, string>): GitlabEvent | Ignored {
+function pushEvent(
+  project: string,
+  payload: Json,
+  base: Record<string, string>,
+): GitlabEvent | Ignored {
   const ref = str(payload['ref']);
   const sha = str(payload['checkout_sha']) ?? str(payload['after']);
   if (ref === undefined) return { ignored: 'a push without ref' };
   if (sha === undefined || /^0+$/.test(sha)) return { ignored: `${ref} was deleted` };
   const author = str(payload['user_username']);
-  const values: Record<string, string> = { ...base, ref, sha, ...(author === undefined ? {} : { author }) };
+  const values: Record<string, string> = {
+    ...base,
+    ref,
+    sha,
+    ...(author === undefined ? {} : { author }),
+  };
   if (ref.startsWith('refs/tags/')) {
     const tag = ref.slice('refs/tags/'.length);
     return { kind: 'tag', project, tag, values: { ...values, event: 'tag', tag } };
   }
-  if (!ref.startsWith('refs/heads/')) return { ignored: `a push to ${ref}, neither branch nor tag` };
+  if (!ref.startsWith('refs/heads/'))
+    return { ignored: `a push to ${ref}, neither branch nor tag` };
   const branch = ref.slice('refs/heads/'.length);
   return {
     kind: 'push',
@@ -68,12 +78,18 @@ function pushEvent(project: string, payload: Json, base: Record<string, string>)
 }
 
 /** Merge request actions that bring code to test; `update` only when it added commits. */
-function mergeRequestEvent(project: string, payload: Json, base: Record<string, string>): GitlabEvent | Ignored {
+function mergeRequestEvent(
+  project: string,
+  payload: Json,
+  base: Record<string, string>,
+): GitlabEvent | Ignored {
   const mr = obj(payload['object_attributes']);
   const action = str(mr?.['action']) ?? '';
   const newCommits = action === 'update' && str(mr?.['oldrev']) !== undefined;
   if (action !== 'open' && action !== 'reopen' && !newCommits)
-    return { ignored: `merge request action "${action}" starts no run (open, reopen, update with new commits do)` };
+    return {
+      ignored: `merge request action "${action}" starts no run (open, reopen, update with new commits do)`,
+    };
   const iid = mr?.['iid'];
   const target = str(mr?.['target_branch']);
   const sha = str(obj(mr?.['last_commit'])?.['id']);
@@ -111,7 +127,9 @@ function changedPathsOf(payload: Json): readonly string[] | undefined {
 }
 
 function obj(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Json)
+    : undefined;
 }
 
 function str(value: unknown): string | undefined {

@@ -12,7 +12,10 @@ import { gitlabTriggerPlugin } from './plugin.js';
 
 const TOKEN = 'gitlab-webhook-token';
 const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`testdata/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  JSON.parse(readFileSync(new URL(`testdata/${name}.json`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 
 function request(
   event: string,
@@ -25,7 +28,13 @@ function request(
     'x-gitlab-event-uuid': options.uuid ?? randomUUID(),
   };
   if (options.token !== null) headers['x-gitlab-token'] = options.token ?? TOKEN;
-  return { method: 'POST', path: '/', headers, query: {}, body: new TextEncoder().encode(JSON.stringify(payload)) };
+  return {
+    method: 'POST',
+    path: '/',
+    headers,
+    query: {},
+    body: new TextEncoder().encode(JSON.stringify(payload)),
+  };
 }
 
 const sub = (trigger: Record<string, unknown>, workflow = 'acme/app/ci'): TriggerSubscription => ({
@@ -62,7 +71,9 @@ async function started(subscriptions: TriggerSubscription[], claims?: Map<string
 describe('gitlab trigger', () => {
   it('a merge request opened starts the workflow with its values', async () => {
     const { plugin, ctx } = await started([sub({ events: ['merge_request'], branches: ['main'] })]);
-    const response = await plugin.handleHttp!(request('Merge Request Hook', fixture('merge-request'), { uuid: 'u-1' }));
+    const response = await plugin.handleHttp!(
+      request('Merge Request Hook', fixture('merge-request'), { uuid: 'u-1' }),
+    );
     expect(response.status).toBe(202);
     expect(ctx.started[0]?.options.values).toMatchObject({
       repo: 'acme/payments',
@@ -81,11 +92,16 @@ describe('gitlab trigger', () => {
     const mr = fixture('merge-request');
     const attrs = mr['object_attributes'] as Record<string, unknown>;
     for (const action of ['update', 'close', 'merge']) {
-      const response = await plugin.handleHttp!(request('Merge Request Hook', { ...mr, object_attributes: { ...attrs, action } }));
+      const response = await plugin.handleHttp!(
+        request('Merge Request Hook', { ...mr, object_attributes: { ...attrs, action } }),
+      );
       expect(response.status).toBe(202);
     }
     await plugin.handleHttp!(
-      request('Merge Request Hook', { ...mr, object_attributes: { ...attrs, action: 'update', oldrev: 'abc123' } }),
+      request('Merge Request Hook', {
+        ...mr,
+        object_attributes: { ...attrs, action: 'update', oldrev: 'abc123' },
+      }),
     );
     expect(ctx.started.map((f) => f.options.values?.['action'])).toEqual(['update']);
   });
@@ -112,8 +128,13 @@ describe('gitlab trigger', () => {
 
   it('refuses a missing or wrong token with 401; answers other events 202 with the reason', async () => {
     const { plugin, ctx } = await started([sub({})]);
-    expect((await plugin.handleHttp!(request('Push Hook', fixture('push'), { token: null }))).status).toBe(401);
-    expect((await plugin.handleHttp!(request('Push Hook', fixture('push'), { token: 'not-the-token' }))).status).toBe(401);
+    expect(
+      (await plugin.handleHttp!(request('Push Hook', fixture('push'), { token: null }))).status,
+    ).toBe(401);
+    expect(
+      (await plugin.handleHttp!(request('Push Hook', fixture('push'), { token: 'not-the-token' })))
+        .status,
+    ).toBe(401);
     const note = await plugin.handleHttp!(request('Note Hook', fixture('push')));
     expect(note.status).toBe(202);
     expect(String(note.body)).toContain('Note Hook');

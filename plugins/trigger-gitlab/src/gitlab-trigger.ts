@@ -74,15 +74,25 @@ export class GitlabTrigger implements TriggerPlugin {
       );
     const token = request.headers[TOKEN_HEADER];
     if (token === undefined)
-      return answer(401, 'UNSIGNED', `${TOKEN_HEADER} is required: set a secret token on the webhook`);
-    if (!tokenMatches(secret, token)) return answer(401, 'BAD_SIGNATURE', `${TOKEN_HEADER} does not match`);
+      return answer(
+        401,
+        'UNSIGNED',
+        `${TOKEN_HEADER} is required: set a secret token on the webhook`,
+      );
+    if (!tokenMatches(secret, token))
+      return answer(401, 'BAD_SIGNATURE', `${TOKEN_HEADER} does not match`);
     const eventName = request.headers[EVENT_HEADER]?.trim() ?? '';
     if (eventName === '') return answer(400, 'BAD_USER_INPUT', `${EVENT_HEADER} is required`);
     const deliveryId = request.headers[EVENT_UUID_HEADER]?.trim() ?? '';
     if (!DELIVERY_ID.test(deliveryId))
-      return answer(400, 'BAD_USER_INPUT', `${EVENT_UUID_HEADER} must be 1 to 128 visible characters`);
+      return answer(
+        400,
+        'BAD_USER_INPUT',
+        `${EVENT_UUID_HEADER} must be 1 to 128 visible characters`,
+      );
     const payload = jsonObjectOf(request.body);
-    if (payload === undefined) return answer(400, 'BAD_USER_INPUT', 'the body must be a JSON object');
+    if (payload === undefined)
+      return answer(400, 'BAD_USER_INPUT', 'the body must be a JSON object');
     const event = gitlabEventOf(eventName, payload);
     if ('ignored' in event) return json(202, { ignored: event.ignored });
     return this.fireFor(ctx, event, deliveryId);

@@ -10,11 +10,14 @@ export const gitlabTriggerConfig: ConfigSchema<GitlabTriggerConfig> = {
     if (input === undefined || input === null) return {};
     if (!isConfigObject(input)) throw new Error('expected an object such as { token: "..." }');
     const unknown = Object.keys(input).filter((key) => key !== 'token');
-    if (unknown.length > 0) throw new Error(`unknown setting ${unknown.join(', ')}; the setting is token`);
+    if (unknown.length > 0)
+      throw new Error(`unknown setting ${unknown.join(', ')}; the setting is token`);
     const token = input['token'];
     if (token === undefined) return {};
     if (typeof token !== 'string' || token.length < 8)
-      throw new Error('token must be a string of at least 8 characters (the secret token set on GitLab)');
+      throw new Error(
+        'token must be a string of at least 8 characters (the secret token set on GitLab)',
+      );
     return { token };
   },
 };

@@ -35,7 +35,7 @@ export const WORKFLOW = `query Workflow($uri: String!) {
   workflow(uri: $uri) { id uri organization title updatedAt
     latestVersion { number yaml createdAt createdBy }
     versions { number createdAt createdBy } }
-  runs(filter: { workflow: $uri }, first: 30) { nodes { ${RUN_SUMMARY} } totalCount lastSeq } }`;
+  runs(filter: { workflow: $uri }, first: 100) { nodes { ${RUN_SUMMARY} } totalCount lastSeq } }`;
 
 export const WORKFLOW_VERSION = `query Version($uri: String!, $number: Int!) {
   workflow(uri: $uri) { version(number: $number) { number yaml createdAt createdBy } } }`;
@@ -94,3 +94,9 @@ export const DELETE_SECRET = `mutation DeleteSecret($organization: String!, $nam
 export const SET_MEMBER = `mutation SetMember($organization: String!, $user: String!, $role: Role!) {
   setMember(organization: $organization, user: $user, role: $role) { user role } }`;
 export const REMOVE_MEMBER = `mutation RemoveMember($organization: String!, $user: String!) { removeMember(organization: $organization, user: $user) }`;
+
+export const RUN_ACTIVITY = `query RunActivity($hours: Int) {
+  runActivity(hours: $hours) { start created succeeded failed } }`;
+
+export const SLOWEST_JOBS = `query SlowestJobs($workflow: String!) {
+  slowestJobs(workflow: $workflow, lastRuns: 100, limit: 10) { path runs medianMs maxMs } }`;

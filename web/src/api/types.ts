@@ -220,3 +220,17 @@ export interface PluginHealth {
   detail: string | null;
   active: boolean | null;
 }
+
+export interface RunActivityBucket {
+  start: string;
+  created: number;
+  succeeded: number;
+  failed: number;
+}
+
+export interface JobDurationStats {
+  path: string;
+  runs: number;
+  medianMs: number;
+  maxMs: number;
+}

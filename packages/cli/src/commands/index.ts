@@ -5,6 +5,7 @@
 import type { Command } from './command.js';
 import { componentCommand } from './component-build.js';
 import { logsCommand } from './logs.js';
+import { pluginCommand } from './plugin.js';
 import { runCommand } from './run.js';
 import { secretCommand } from './secret.js';
 import { serveCommand } from './serve.js';
@@ -24,5 +25,6 @@ export const commands: readonly Command[] = [
   logsCommand,
   tokenCommand,
   secretCommand,
+  pluginCommand,
   versionCommand,
 ];

@@ -1,14 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { FakeOrchestrator } from '@containerops/core/testing';
 import { MemoryIo } from '../../test/memory-io.js';
-import type { OrchestratorEntry } from '../orchestrators/registry.js';
+import { definePlugin, noConfig } from '@containerops/sdk';
+import { PluginHost } from '@containerops/sdk/host';
 import { createRunCommand } from './run.js';
 
 const fake = new FakeOrchestrator();
-const registry: OrchestratorEntry[] = [
-  { name: 'fake', description: 'in memory', auto: true, load: () => Promise.resolve(fake) },
-];
-const run = createRunCommand(registry);
+const fakePlugin = definePlugin({
+  kind: 'orchestrator',
+  name: 'fake',
+  version: '0.1.0',
+  sdkVersion: '^0.1.0',
+  configSchema: noConfig,
+  create: () => fake,
+});
+const run = createRunCommand(() => {
+  const host = new PluginHost();
+  host.addBuiltin({
+    kind: 'orchestrator',
+    name: 'fake',
+    description: 'in memory',
+    auto: true,
+    load: () => Promise.resolve(fakePlugin),
+  });
+  return host;
+});
 
 function workflow(jobs: string): string {
   return `uri: acme/demo/ci

@@ -4,8 +4,9 @@
 import { Engine, formatDiagnostic, resolveRunInputs } from '@containerops/core';
 import type { Orchestrator } from '@containerops/core';
 import type { CliIo } from '../io.js';
-import { orchestratorRegistry, selectOrchestrator } from '../orchestrators/registry.js';
-import type { OrchestratorEntry } from '../orchestrators/registry.js';
+import type { PluginEntry, PluginHost } from '@containerops/sdk/host';
+import { createPluginHost } from '@containerops/server/plugins';
+import { selectOrchestrator } from '../orchestrators/select-orchestrator.js';
 import { createWorkflowHooks } from '../hooks/workflow-hooks.js';
 import { hasHooks } from '../hooks/lua-validation.js';
 import { chooseRenderer } from '../render/choose-renderer.js';
@@ -19,7 +20,7 @@ import { runSession } from './run-session.js';
 import { connect, connectionHelp, connectionOptions, SERVER_ENV } from '../api/connection.js';
 import { runRemote } from './remote-run.js';
 
-function helpText(registry: readonly OrchestratorEntry[]): string {
+function helpText(registry: readonly PluginEntry[]): string {
   return `Usage: containerops run FILE [options]
        containerops run --server URL NAME [--input KEY=VALUE...] [--cancel-on-interrupt]
 
@@ -35,6 +36,9 @@ Options:
                              .join(', ')} that is available
                            and can run every job: images need a container
                            orchestrator, image-less commands need local)
+  -p, --plugin MODULE      load a third-party plugin (an npm package name, resolved from the
+                           current directory, or a path; repeatable); its orchestrator is
+                           then one --orchestrator can name
   -i, --input KEY=VALUE    a variable for every job (repeatable; the value may contain '=')
       --keep-workspace     keep the run's workspace after it ends
       --approve            approve pause stages as soon as they wait
@@ -63,11 +67,9 @@ the workflow file's directory.
 `;
 }
 
-/** The `run` command over an orchestrator registry (tests pass their own). */
-export function createRunCommand(
-  registry: readonly OrchestratorEntry[] = orchestratorRegistry,
-): Command {
-  const help = helpText(registry);
+/** The `run` command over a plugin host (tests pass their own); one fresh host per run. */
+export function createRunCommand(makeHost: () => PluginHost = () => createPluginHost()): Command {
+  const help = helpText(makeHost().entries('orchestrator'));
   return {
     name: 'run',
     summary: 'run a workflow file and show it live',
@@ -75,6 +77,7 @@ export function createRunCommand(
     async run(args, io) {
       const { values, positionals } = parseCommandArgs('run', args, {
         orchestrator: { type: 'string', short: 'o' },
+        plugin: { type: 'string', short: 'p', multiple: true },
         input: { type: 'string', short: 'i', multiple: true },
         'keep-workspace': { type: 'boolean' },
         approve: { type: 'boolean' },
@@ -143,7 +146,10 @@ export function createRunCommand(
 
       let orchestrator: Orchestrator;
       try {
-        orchestrator = await selectOrchestrator(values.orchestrator, registry, workflow);
+        const host = makeHost();
+        for (const module of values.plugin ?? [])
+          await host.load({ module, baseDir: io.cwd, where: `--plugin ${module}` });
+        orchestrator = await selectOrchestrator(host, values.orchestrator, workflow);
       } catch (error) {
         if (error instanceof UsageError) throw error;
         return fail(io, json, (error as Error).message);
@@ -200,6 +206,7 @@ export const runCommand: Command = createRunCommand();
 /** Options that mean nothing for a run on a server. */
 const LOCAL_ONLY = [
   'orchestrator',
+  'plugin',
   'keep-workspace',
   'approve',
   'callback-url',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FakeOrchestrator } from '@containerops/core/testing';
 import { workflowOf } from '../../test/fixtures.js';
-import { selectOrchestrator } from './registry.js';
-import type { OrchestratorEntry } from './registry.js';
+import { fakeHost } from '../../test/fake-plugin-host.js';
+import { selectOrchestrator } from './select-orchestrator.js';
 import { workflowMisfit } from './workflow-fit.js';
 
 /** Stands for `local`: runs commands, no images. */
@@ -57,14 +57,14 @@ describe('workflowMisfit', () => {
 describe('default choice by workflow', () => {
   const docker = new FakeOrchestrator();
   const local = new CommandsOnly();
-  const entries: OrchestratorEntry[] = [
-    { name: 'docker', description: '', auto: true, load: () => Promise.resolve(docker) },
-    { name: 'local', description: '', auto: true, load: () => Promise.resolve(local) },
+  const entries = [
+    { name: 'docker', orchestrator: docker },
+    { name: 'local', orchestrator: local },
   ];
 
   it('skips an available backend that cannot run the jobs', async () => {
-    expect(await selectOrchestrator(undefined, entries, commands)).toBe(local);
-    expect(await selectOrchestrator(undefined, entries, images)).toBe(docker);
+    expect(await selectOrchestrator(fakeHost(entries), undefined, commands)).toBe(local);
+    expect(await selectOrchestrator(fakeHost(entries), undefined, images)).toBe(docker);
   });
 
   it('falls back to the first available when none fits; refuses an explicit misfit', async () => {
@@ -80,11 +80,11 @@ stages:
           - name: img
             endpoint: busybox
 `);
-    expect(await selectOrchestrator(undefined, entries, mixed)).toBe(docker);
+    expect(await selectOrchestrator(fakeHost(entries), undefined, mixed)).toBe(docker);
     // Issue 15: `run examples/hello.yaml --orchestrator docker` used to start and fail each job.
-    await expect(selectOrchestrator('docker', entries, commands)).rejects.toThrow(
+    await expect(selectOrchestrator(fakeHost(entries), 'docker', commands)).rejects.toThrow(
       /^the docker orchestrator cannot run this workflow: it needs an image for every job/,
     );
-    expect(await selectOrchestrator('docker', entries, images)).toBe(docker);
+    expect(await selectOrchestrator(fakeHost(entries), 'docker', images)).toBe(docker);
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeOrchestrator } from '@containerops/core/testing';
 import { MemoryIo } from '../../test/memory-io.js';
 import { createRunCommand } from '../commands/run.js';
-import type { OrchestratorEntry } from '../orchestrators/registry.js';
+import { fakeHost } from '../../test/fake-plugin-host.js';
 import { startCallbackServer } from './callback-server.js';
 
 const servers: { close(): Promise<void> }[] = [];
@@ -100,9 +100,6 @@ describe('containerops run with an async service job (in process)', () => {
     const port = (service.address() as AddressInfo).port;
 
     const fake = new FakeOrchestrator();
-    const registry: OrchestratorEntry[] = [
-      { name: 'fake', description: 'in memory', auto: true, load: () => Promise.resolve(fake) },
-    ];
     const io = new MemoryIo({
       files: {
         '/w/wf.yaml': `uri: acme/demo/ticket
@@ -122,7 +119,10 @@ stages:
 `,
       },
     });
-    const code = await createRunCommand(registry).run(['wf.yaml', '--json'], io);
+    const code = await createRunCommand(() => fakeHost([{ name: 'fake', orchestrator: fake }])).run(
+      ['wf.yaml', '--json'],
+      io,
+    );
     const lines = io.stdout.text
       .trimEnd()
       .split('\n')

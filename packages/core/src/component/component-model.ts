@@ -1,5 +1,5 @@
 /**
- * The component definition (`component.yaml`, DESIGN.md §3): what a component repository stores
+ * The component definition (`component.yaml`, docs/design.md §3): what a component repository stores
  * about one component image — its identity, inputs, outputs, default resources and timeout.
  */
 import type { Diagnostic } from '../definition/diagnostics.js';

@@ -1,5 +1,5 @@
 /**
- * Component definitions (`component.yaml`, DESIGN.md §3): the model, its parser and validator, and
+ * Component definitions (`component.yaml`, docs/design.md §3): the model, its parser and validator, and
  * how declared inputs apply to a job's input.
  */
 export * from './component-model.js';

@@ -22,7 +22,7 @@ const INPUT_FIELDS = ['key', 'description', 'required', 'default', 'secret'] as 
 const OUTPUT_FIELDS = ['key', 'description'] as const;
 
 /**
- * Variables the engine sets itself after the inputs (DESIGN.md §3): an input arriving under one of
+ * Variables the engine sets itself after the inputs (docs/design.md §3): an input arriving under one of
  * these names would be overwritten or would break the contract, so such keys are refused.
  */
 const RESERVED_ENV = new Set([

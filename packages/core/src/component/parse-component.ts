@@ -29,7 +29,7 @@ export const COMPONENT_FIELDS = [
 ] as const;
 
 /**
- * Parses and validates a `component.yaml` (DESIGN.md §3).
+ * Parses and validates a `component.yaml` (docs/design.md §3).
  *
  * - Same diagnostics as the workflow parser: stable {@link DiagnosticCode}s, 1-based line/col,
  *   sorted by position, every problem in one call (the walk goes on after each one). Unknown

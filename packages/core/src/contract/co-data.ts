@@ -1,6 +1,6 @@
 /**
  * `CO_DATA`: a job's key/value input as one string of space-separated `key=value` pairs, the
- * convention of the original ContainerOps components (DESIGN.md §3).
+ * convention of the original ContainerOps components (docs/design.md §3).
  */
 import { ErrorCode, UserError } from '../errors.js';
 

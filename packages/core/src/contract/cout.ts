@@ -1,5 +1,5 @@
 /**
- * `[COUT]` lines: how a component reports output on stdout (DESIGN.md §3). Called for every
+ * `[COUT]` lines: how a component reports output on stdout (docs/design.md §3). Called for every
  * stdout line of every job, so the common case (not a `[COUT]` line) costs one `startsWith`.
  */
 

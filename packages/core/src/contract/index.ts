@@ -1,5 +1,5 @@
 /**
- * The component contract (DESIGN.md §3): how a job's input is passed (`CO_DATA`, `CO_<KEY>`,
+ * The component contract (docs/design.md §3): how a job's input is passed (`CO_DATA`, `CO_<KEY>`,
  * links, metadata), how its outputs and result are read (`[COUT]`, `$CO_OUTPUT`, `CO_RESULT`),
  * and how secrets are resolved and masked. Pure functions and small classes, no I/O.
  */

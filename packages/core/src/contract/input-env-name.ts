@@ -1,5 +1,5 @@
 /**
- * Names of the per-key input variables (`CO_<KEY>`) of the component contract (DESIGN.md §3).
+ * Names of the per-key input variables (`CO_<KEY>`) of the component contract (docs/design.md §3).
  */
 
 /**

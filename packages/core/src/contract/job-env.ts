@@ -1,6 +1,6 @@
 /**
  * The environment of one job attempt, assembled in the precedence of the component contract
- * (DESIGN.md §3).
+ * (docs/design.md §3).
  */
 import { formatCoData, parseCoData } from './co-data.js';
 import { inputEnvName } from './input-env-name.js';

@@ -1,7 +1,7 @@
 /**
  * Collects one job attempt's outputs and result flag from its two channels: `[COUT]` lines (on
  * stdout or stderr: the original engine read the pod's merged log, and original components print
- * `[COUT] CO_RESULT = false` on stderr) and the `$CO_OUTPUT` file (DESIGN.md §3).
+ * `[COUT] CO_RESULT = false` on stderr) and the `$CO_OUTPUT` file (docs/design.md §3).
  */
 import type { OutputsMode } from '../definition/model.js';
 import { ContainerOpsError, ErrorCode } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * The `$CO_OUTPUT` file: the output channel that log lines cannot forge (DESIGN.md §3).
+ * The `$CO_OUTPUT` file: the output channel that log lines cannot forge (docs/design.md §3).
  */
 import { ErrorCode, UserError } from '../errors.js';
 

@@ -1,5 +1,5 @@
 /**
- * The result rule of the component contract (DESIGN.md §3): a job succeeded iff it exited 0 and
+ * The result rule of the component contract (docs/design.md §3): a job succeeded iff it exited 0 and
  * did not print `CO_RESULT = false`. Unlike the original engine, both signals count.
  */
 import type { NodeStatus } from '../engine/status.js';

@@ -1,6 +1,6 @@
 /**
  * Masks secret values (`***`) in log lines and outputs before they are stored or streamed
- * (DESIGN.md §2, §3). Sits on the per-log-line hot path.
+ * (docs/design.md §2, §3). Sits on the per-log-line hot path.
  */
 
 /** What a masked secret is replaced with. */

@@ -1,6 +1,6 @@
 /**
  * `${{ secrets.NAME }}` references: secrets never live in workflow files, they resolve at run
- * time (DESIGN.md §2).
+ * time (docs/design.md §2).
  */
 import { ErrorCode, UserError } from '../errors.js';
 

@@ -9,5 +9,5 @@ export const DEFAULT_RETRY: RetryPolicy = {
   maxBackoffMs: 60_000,
 };
 
-/** Cap on the outputs of one job, all values together (DESIGN.md §3): 1 MiB. */
+/** Cap on the outputs of one job, all values together (docs/design.md §3): 1 MiB. */
 export const DEFAULT_OUTPUT_LIMIT_BYTES = 1024 * 1024;

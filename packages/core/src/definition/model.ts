@@ -1,5 +1,5 @@
 /**
- * The normalised workflow model: what the parser produces from a workflow file (DESIGN.md §2) and
+ * The normalised workflow model: what the parser produces from a workflow file (docs/design.md §2) and
  * what the engine runs. Every optional YAML form (list-of-maps environments, "30m" timeouts, "4G"
  * memory, unnamed jobs, empty action entries) is resolved here, so the engine never re-parses text.
  */
@@ -83,7 +83,10 @@ export interface JobDefinition {
   readonly image?: string;
   /** A component reference from the repository (`library/go-test@1.2`). */
   readonly component?: string;
-  /** Original ContainerOps: a Kubernetes manifest for the job's pod (kubernetes orchestrator only). */
+  /**
+   * Original ContainerOps: a pod manifest. A backend-only field: it reaches the orchestrator in
+   * `JobSpec.options.kubectl` only when the orchestrator declares `jobOptions: ['kubectl']`.
+   */
   readonly kubectl?: string;
   /** argv overriding the image's entrypoint; a string command becomes `['sh', '-c', command]`. */
   readonly command?: readonly string[];

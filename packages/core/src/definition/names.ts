@@ -7,7 +7,7 @@
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 /** Environment variable names (also the ENV side of a subscription). */
 export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Output keys (component contract, DESIGN.md §3) and input keys. */
+/** Output keys (component contract, docs/design.md §3) and input keys. */
 export const OUTPUT_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 export function isValidName(name: string): boolean {

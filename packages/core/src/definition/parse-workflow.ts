@@ -63,7 +63,7 @@ function finish(diagnostics: readonly Diagnostic[]): Diagnostic[] {
 }
 
 /**
- * Parses and validates a workflow file (DESIGN.md §2: the original ContainerOps flow format plus
+ * Parses and validates a workflow file (docs/design.md §2: the original ContainerOps flow format plus
  * our additions) into the normalised {@link ParseResult}.
  *
  * - Never throws on bad input: every problem becomes a {@link Diagnostic} with a 1-based

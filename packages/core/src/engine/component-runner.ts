@@ -5,8 +5,14 @@
  */
 import { OutputCollector } from '../contract/output-collector.js';
 import { decideJobResult } from '../contract/result.js';
+import { encodeLabels } from '../orchestrator/labels.js';
 import { JobLabel } from '../orchestrator/orchestrator.js';
-import type { JobExit, JobHandle, JobSpec } from '../orchestrator/orchestrator.js';
+import type {
+  JobExit,
+  JobHandle,
+  JobSpec,
+  OrchestratorCapabilities,
+} from '../orchestrator/orchestrator.js';
 import { jobAttemptId } from './ids.js';
 import { messageOf } from './job-environment.js';
 import { outcome } from './job-runner.js';
@@ -24,10 +30,10 @@ export class ComponentRunner implements JobRunner {
   async run(a: JobAttempt): Promise<AttemptOutcome> {
     const { exec, job, path, scope, log } = a;
     const { orchestrator, stopGraceMs } = exec.services;
-    if (job.kubectl !== undefined && orchestrator.name !== 'kubernetes' && a.resume === undefined) {
-      log.system(
-        `kubectl manifest ignored: the ${orchestrator.name} orchestrator does not use Kubernetes manifests`,
-      );
+    if (a.resume === undefined) {
+      for (const option of ignoredJobOptions(job, orchestrator.capabilities)) {
+        log.system(`${option} ignored: the ${orchestrator.name} orchestrator does not read it`);
+      }
     }
     const stopped = (): AttemptOutcome | undefined => {
       const cause = scope.cause();
@@ -41,7 +47,7 @@ export class ComponentRunner implements JobRunner {
     let handle: JobHandle;
     try {
       // A resumed attempt (engine restart) already runs: follow it instead of starting it again.
-      handle = a.resume?.handle ?? (await orchestrator.start(buildJobSpec(a)));
+      handle = a.resume?.handle ?? (await orchestrator.start(checkedJobSpec(a)));
     } catch (error) {
       return stopped() ?? outcome('failed', `could not start: ${messageOf(error)}`, false);
     }
@@ -179,7 +185,43 @@ export class ComponentRunner implements JobRunner {
   }
 }
 
-/** The JobSpec of one attempt: id, engine labels over the job's own, and the resolved env. */
+/** The backend-only fields a job may set, as the workflow model names them. */
+const JOB_OPTION_FIELDS = ['kubectl'] as const;
+
+/** The job's backend-only fields, as a bag keyed by field name (empty when it sets none). */
+function jobOptionsOf(job: JobAttempt['job']): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const field of JOB_OPTION_FIELDS) {
+    if (job[field] !== undefined) options[field] = job[field];
+  }
+  return options;
+}
+
+/** The backend-only fields `job` sets that an orchestrator with `capabilities` does not read. */
+export function ignoredJobOptions(
+  job: JobAttempt['job'],
+  capabilities: OrchestratorCapabilities,
+): string[] {
+  const read = capabilities.jobOptions ?? [];
+  return Object.keys(jobOptionsOf(job)).filter((name) => !read.includes(name));
+}
+
+/** {@link buildJobSpec}, refused (thrown) when the orchestrator finds its options wrong. */
+function checkedJobSpec(a: JobAttempt): JobSpec {
+  const spec = buildJobSpec(a);
+  const validate = a.exec.services.orchestrator.validateJobOptions;
+  if (spec.options !== undefined && validate !== undefined) {
+    const problem = validate.call(a.exec.services.orchestrator, spec.options);
+    if (problem !== undefined) throw new Error(`invalid job options: ${problem}`);
+  }
+  return spec;
+}
+
+/**
+ * The JobSpec of one attempt: id, engine labels over the job's own (made to follow the label
+ * rule, originals of changed values in `annotations`), the resolved env, and the backend-only
+ * options the orchestrator declared it reads.
+ */
 export function buildJobSpec(a: JobAttempt): JobSpec {
   const { exec, stage, action, job, attempt } = a;
   const id = jobAttemptId(exec.runId, a.path, attempt);
@@ -202,6 +244,11 @@ export function buildJobSpec(a: JobAttempt): JobSpec {
     },
   );
   const workspaceRunId = exec.orchestratorRun.workspaceRunId;
+  const encoded = encodeLabels(labels);
+  const read = exec.services.orchestrator.capabilities.jobOptions ?? [];
+  const options = Object.fromEntries(
+    Object.entries(jobOptionsOf(job)).filter(([name]) => read.includes(name)),
+  );
   return {
     id,
     runId: exec.runId,
@@ -214,11 +261,10 @@ export function buildJobSpec(a: JobAttempt): JobSpec {
     ...(job.command === undefined ? {} : { command: job.command }),
     env: a.env,
     resources: job.resources,
-    labels,
+    labels: encoded.labels,
+    ...(Object.keys(encoded.annotations).length === 0 ? {} : { annotations: encoded.annotations }),
     ...(job.timeoutMs === undefined ? {} : { timeoutMs: job.timeoutMs }),
-    ...(job.kubectl !== undefined && exec.services.orchestrator.name === 'kubernetes'
-      ? { kubectl: job.kubectl }
-      : {}),
+    ...(Object.keys(options).length === 0 ? {} : { options }),
     ...(workspaceRunId === undefined ? {} : { workspaceRunId }),
   };
 }

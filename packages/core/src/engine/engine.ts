@@ -5,6 +5,7 @@
 import type { WorkflowDefinition } from '../definition/model.js';
 import { ContainerOpsError, ErrorCode, UserError } from '../errors.js';
 import { JobLabel } from '../orchestrator/orchestrator.js';
+import { toLabelValue } from '../orchestrator/labels.js';
 import type { RunContext } from '../orchestrator/orchestrator.js';
 import { MemoryLogSink } from '../stores/memory-log-sink.js';
 import { MemoryRunStore } from '../stores/memory-run-store.js';
@@ -242,7 +243,7 @@ export class Engine implements EngineApi {
    * handle per resumed run (`done` as for {@link start}). Runs this engine already knows are left
    * alone.
    *
-   * What it guarantees (DESIGN §6: nothing runs twice, no run is left running forever):
+   * What it guarantees (docs/design.md §6: nothing runs twice, no run is left running forever):
    * - The state is rebuilt from the run's stored events (the source of truth) on the definition
    *   saved with it (`RunStore.saveRunRequest`); new events continue the store's numbering.
    * - A stage, action or job that had ended keeps its result and is not run again; outputs of
@@ -470,7 +471,7 @@ export class Engine implements EngineApi {
       labels: {
         [JobLabel.managed]: 'true',
         [JobLabel.runId]: runId,
-        [JobLabel.workflow]: workflow.uri,
+        [JobLabel.workflow]: toLabelValue(workflow.uri),
       },
       ...(workspaceRunId === undefined ? {} : { workspaceRunId }),
     };

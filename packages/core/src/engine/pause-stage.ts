@@ -1,7 +1,7 @@
 /**
  * A `pause` stage: the stage and the run go `waiting` until `Engine.decide` approves or rejects
- * it, or the stage's own timeout elapses (then the stage FAILS with "approval timed out": DESIGN
- * §2 says a pause ends "failed" at its timeout). A cancel or a run timeout ends the wait too.
+ * it, or the stage's own timeout elapses (then the stage FAILS with "approval timed out":
+ * docs/design.md §2 says a pause ends "failed" at its timeout). A cancel or a run timeout ends the wait too.
  */
 import type { StageDefinition } from '../definition/model.js';
 import type { PauseDecision } from './api.js';

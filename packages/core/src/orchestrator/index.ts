@@ -1,2 +1,3 @@
 export * from './orchestrator.js';
 export * from './orchestrator-error.js';
+export * from './labels.js';

@@ -1,6 +1,9 @@
 /**
- * The orchestrator contract: how the engine runs one job attempt somewhere (child process, Docker
- * container, Swarm service, Kubernetes Job). Plugin authors import it from `@containerops/sdk`;
+ * The orchestrator contract: how the engine runs one job attempt somewhere (a child process, a
+ * container, a cluster job...). The engine knows no backend by name: what a backend can do is
+ * declared in {@link OrchestratorCapabilities}, backend-only job fields travel in
+ * {@link JobSpec.options}, and labels follow one rule every backend can store (`labels.ts`).
+ * Plugin authors import it from `@containerops/sdk`;
  * it lives in core because the engine's scheduler calls it.
  *
  * ## Lifecycle (per run)
@@ -43,6 +46,12 @@ export interface OrchestratorCapabilities {
   readonly reattach: boolean;
   /** Jobs can reach the network beyond loopback. */
   readonly network: boolean;
+  /**
+   * The backend-only job fields this orchestrator reads from {@link JobSpec.options}, by name
+   * (e.g. `kubectl`: the 2017 format's pod manifest). The engine passes only these; a job that
+   * sets another one runs without it, with a note in its log. Absent: none.
+   */
+  readonly jobOptions?: readonly string[];
 }
 
 export interface Availability {
@@ -99,12 +108,30 @@ export interface JobSpec {
    */
   readonly env: Readonly<Record<string, string>>;
   readonly resources: ResourceRequirements;
-  /** Labels identifying the run, job and attempt; put them on every backend object. */
+  /**
+   * Labels identifying the run, job and attempt (see {@link JobLabel}); put them on every backend
+   * object. Keys and values follow the rule of `labels.ts` (Kubernetes' label syntax, values at
+   * most 63 characters), so every backend can store them as they are.
+   */
   readonly labels: Readonly<Record<string, string>>;
-  /** The job's timeout; the engine enforces it, backends may use it as a safety net. */
+  /**
+   * The originals of label values the rule made the engine encode (the workflow uri `acme/x/ci`
+   * cannot be a label value), under the label's key. Free text: a backend that can keep it
+   * (Docker and Swarm labels, Kubernetes annotations) stores it; one that cannot, drops it.
+   */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * The job's timeout, for information. The **engine** enforces it: when it passes, the engine
+   * calls `stop()` and the attempt ends `TIMED_OUT`. Backends need not read it (none of the
+   * built-in ones does); one may use it as a safety net for when the engine is gone.
+   */
   readonly timeoutMs?: number;
-  /** Original ContainerOps pod manifest (kubernetes only). */
-  readonly kubectl?: string;
+  /**
+   * Backend-only job fields (e.g. `kubectl`), only those the orchestrator declared in
+   * {@link OrchestratorCapabilities.jobOptions}; checked by {@link Orchestrator.validateJobOptions}
+   * before `start`. Absent when the job sets none the backend reads.
+   */
+  readonly options?: Readonly<Record<string, unknown>>;
   /** Same as {@link RunContext.workspaceRunId}: absent = the run's own workspace. */
   readonly workspaceRunId?: string;
 }
@@ -179,11 +206,18 @@ export interface ReattachSelector {
 }
 
 export interface Orchestrator {
-  /** Registry name: `local`, `docker`, `swarm`, `kubernetes`, `fake`. */
+  /** Its plugin's registry name (`local`, `docker`...): what `--orchestrator NAME` selects. */
   readonly name: string;
   readonly capabilities: OrchestratorCapabilities;
   /** Cheap health check; never throws. */
   isAvailable(): Promise<Availability>;
+  /**
+   * Checks the job's backend-only options (those in `capabilities.jobOptions`) before it starts.
+   * Returns what is wrong in words the workflow author can act on, or undefined when they are
+   * fine; the engine then fails the attempt without calling `start`. Optional: without it every
+   * value is accepted. Pure, never throws.
+   */
+  validateJobOptions?(options: Readonly<Record<string, unknown>>): string | undefined;
   /** Creates the run's workspace. Idempotent. */
   prepare(run: RunContext): Promise<void>;
   /** Starts one job attempt. Throws OrchestratorError if it cannot start (missing image...). */

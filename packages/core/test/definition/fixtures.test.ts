@@ -61,7 +61,7 @@ describe('original ContainerOps flow file', () => {
   });
 });
 
-describe('DESIGN.md §2 example', () => {
+describe('docs/design.md §2 example', () => {
   it('parses with no diagnostics', () => {
     const result = parseWorkflow(read('design-example.yaml'));
     expect(result.diagnostics).toEqual([]);

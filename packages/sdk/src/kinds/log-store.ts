@@ -32,6 +32,7 @@
  *   fails (database down, disk full), so the caller may retry.
  */
 import type { JobLogLine, LogQuery, LogSink } from '@containerops/core';
+import type { HealthStatus } from '../plugin/health.js';
 
 export interface LogStore extends LogSink {
   /** Stored lines, then live ones, until `signal` aborts, the store closes or `limit` is reached. */
@@ -45,4 +46,9 @@ export interface LogStore extends LogSink {
   deleteRun?(runId: string): Promise<number>;
   /** Releases connections; ends every `follow`. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Whether the store works (e.g. its database answers); cheap, never rejects. Optional: hosts
+   * treat a store without it as ok. Shown by `/readyz` details, GraphQL and the dashboard.
+   */
+  health?(): Promise<HealthStatus>;
 }

@@ -16,8 +16,9 @@
  * The host calls `notify` for a workflow's `receivers:` entries of the notifier's `type` (its
  * plugin name): when the run starts (`status: running`, for notifiers that show progress, such
  * as a commit status) and when it ends. Each receiver may filter with
- * `on: [success, failure, cancelled, always, started]` (default `[always]`: every ended run);
- * `event.receivers` holds only the entries whose filter matched.
+ * `on: [success, failure, cancelled, always, started]` (default {@link NotifierPlugin.defaultOn},
+ * else `[always]`: every ended run; `failure` covers `failed` and `timed_out`); `event.receivers`
+ * holds only the entries whose filter matched.
  *
  * ## Errors
  * Reject (an `OperationalError` is best) when delivery failed and may work later: a 5xx, a
@@ -61,7 +62,15 @@ export interface FailedJobSummary {
   readonly lastLogLines: readonly string[];
 }
 
+/** The words of a receiver's `on:` filter. */
+export type ReceiverFilter = 'started' | 'success' | 'failure' | 'cancelled' | 'always';
+
 export interface NotifierPlugin {
+  /**
+   * The `on:` filter of receivers that give none; default `['always']` (every ended run). A
+   * notifier that shows progress (a commit status) adds `started`.
+   */
+  readonly defaultOn?: readonly ReceiverFilter[];
   /** Delivers one notification. Rejects (OperationalError) when delivery failed and may be retried. */
   notify(event: RunNotification): Promise<void>;
   close?(): Promise<void>;

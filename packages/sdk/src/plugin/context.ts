@@ -12,6 +12,11 @@ export interface PluginContext {
   readonly logger: PluginLogger;
   /** A directory the plugin may keep state in (created by the host, survives restarts). */
   readonly dataDir?: string;
+  /**
+   * Aborted when the host shuts down: long-running work the plugin started on its own (timers,
+   * polling, open connections) should end then. Absent in hosts that never stop (tests).
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** A logger that drops everything; the default when a host passes none (tests). */

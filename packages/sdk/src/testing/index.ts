@@ -42,3 +42,5 @@ export type {
   HookConformanceScripts,
   HookFactory,
 } from './conformance/hook-conformance.js';
+export { HttpStandIn } from './http-stand-in.js';
+export type { RecordedRequest } from './http-stand-in.js';

@@ -105,7 +105,9 @@ export class RecordingTriggerContext implements TriggerContext {
     while (this.fires.length < count) {
       const left = deadline - Date.now();
       if (left <= 0)
-        throw new Error(`expected ${count} fire call(s) within ${timeoutMs} ms, saw ${this.fires.length}`);
+        throw new Error(
+          `expected ${count} fire call(s) within ${timeoutMs} ms, saw ${this.fires.length}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {

@@ -18,14 +18,14 @@ import {
 } from './server-config.js';
 import type {
   DatabaseConfig,
-  OrchestratorChoice,
   PluginReference,
   ReplicaMode,
   ServerConfig,
   ServerConfigInput,
 } from './server-config.js';
 
-const ORCHESTRATORS: readonly OrchestratorChoice[] = ['auto', 'docker', 'swarm', 'local'];
+/** A plugin name (the host checks at start that one exists) or `auto`. */
+const ORCHESTRATOR_NAME = /^[a-z0-9][a-z0-9-]*$/;
 const PLUGIN_REFERENCE_KEYS = ['module', 'config', 'baseDir', 'where'];
 
 export interface LoadConfigOptions {
@@ -150,15 +150,16 @@ function portOf(setting: RawSetting | undefined): number {
   return port;
 }
 
-function orchestratorOf(setting: RawSetting | undefined): OrchestratorChoice {
+function orchestratorOf(setting: RawSetting | undefined): string {
   const value = text(setting) ?? 'auto';
-  if (!(ORCHESTRATORS as readonly string[]).includes(value)) {
+  if (!ORCHESTRATOR_NAME.test(value)) {
     throw configError(
       (setting as RawSetting).where,
-      `unknown orchestrator "${value}"; use one of ${ORCHESTRATORS.join(', ')}`,
+      `orchestrator "${value}" is not a plugin name ([a-z0-9-]); use auto, local, docker, ` +
+        'swarm or the name of an orchestrator plugin loaded under plugins:',
     );
   }
-  return value as OrchestratorChoice;
+  return value;
 }
 
 /** A size in bytes: a number (bytes) or `64Mi`, `1G`...; 0 is allowed (no limit). */

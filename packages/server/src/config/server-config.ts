@@ -9,9 +9,6 @@ export type DatabaseConfig =
   | { readonly type: 'sqlite'; readonly path: string }
   | { readonly type: 'postgres' | 'mysql'; readonly url: string };
 
-/** Which orchestrator new runs use; `auto`: docker when its socket answers, else local. */
-export type OrchestratorChoice = 'auto' | 'docker' | 'swarm' | 'local';
-
 export interface RetentionConfig {
   /** Finished runs (with their events and log lines) older than this are pruned; undefined: kept. */
   readonly runsMs?: number;
@@ -53,13 +50,23 @@ export interface ServerConfig {
   readonly database: DatabaseConfig;
   /** SQLite file of the job log store. */
   readonly logStorePath: string;
-  readonly orchestrator: OrchestratorChoice;
-  /** Settings of the orchestrator plugin (its config schema checks them), e.g. `{ network: none }`. */
+  /**
+   * Which orchestrator new runs use: the name of any orchestrator plugin the server knows
+   * (built-in `local`, `docker`, `swarm`, or one loaded from {@link plugins}), or `auto`: docker
+   * when its socket answers, else local. The one way to choose; an unknown name stops the start.
+   */
+  readonly orchestrator: string;
+  /**
+   * Settings of a built-in orchestrator (its config schema checks them), e.g. `{ network: none }`;
+   * a plugin loaded from {@link plugins} takes its settings from its own `config`.
+   */
   readonly orchestratorConfig?: Readonly<Record<string, unknown>>;
   readonly retention: RetentionConfig;
   /**
-   * Plugins to load at start; an orchestrator or log store among them replaces the built-in one.
-   * A broken one stops the start with a message naming it.
+   * Third-party plugins to load at start, beside the built-ins (one named like a built-in takes
+   * its place, with its `config`). Loading an orchestrator does not select it: `orchestrator:`
+   * does. A loaded log store replaces the built-in SQLite one. A broken plugin stops the start
+   * with a message naming it.
    */
   readonly plugins: readonly PluginReference[];
   /** The base URL clients reach this server under (service-job callbacks); default from host:port. */

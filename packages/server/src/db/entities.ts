@@ -4,7 +4,9 @@
  * ./migrations; these schemas only map rows.
  */
 import { EntitySchema } from 'typeorm';
+import { RunNotificationEntity } from '../notifiers/notification.entity.js';
 import { ReplayKeyEntity } from '../triggers/replay-key.entity.js';
+import { TriggerClaimEntity } from '../triggers/trigger-claim.entity.js';
 import { idColumn, longText, msColumn, msTransformer, nameColumn } from './columns.js';
 
 export interface UserRow {
@@ -322,4 +324,6 @@ export const ALL_ENTITIES = [
   KeptWorkspaceEntity,
   ServerMarkerEntity,
   ReplayKeyEntity,
+  TriggerClaimEntity,
+  RunNotificationEntity,
 ];

@@ -1,60 +1,50 @@
 /**
- * Creates the orchestrator the server runs jobs on, from its plugin definition (the same plugins
- * `containerops run` uses), with `auto` = docker when the Docker socket answers, else local, or
- * from an orchestrator plugin named in the config.
+ * Creates the orchestrator the server runs jobs on, from the plugin host (the same list
+ * `containerops run` uses): `orchestrator: NAME` names any orchestrator the host knows, built-in
+ * or loaded from `plugins:`; `auto` is docker when the Docker socket answers, else local.
  */
 import { join } from 'node:path';
-import { createPluginInstance, ErrorCode, UserError } from '@containerops/sdk';
+import { ErrorCode, UserError } from '@containerops/sdk';
 import type { Orchestrator, PluginContext } from '@containerops/sdk';
-import type { OrchestratorChoice } from '../config/server-config.js';
-import type { LoadedPlugin } from '../plugins/load-plugins.js';
+import type { PluginHost } from '@containerops/sdk/host';
 import { pingDocker } from './docker-probe.js';
 
-/** The built-in orchestrator a choice means: `auto` asks `dockerAnswers` (the socket's `_ping`). */
+/** The orchestrator a choice names: `auto` asks `dockerAnswers` (the socket's `_ping`). */
 export async function chooseOrchestrator(
-  choice: OrchestratorChoice,
+  choice: string,
   dockerAnswers: () => Promise<boolean> = () => pingDocker(),
-): Promise<Exclude<OrchestratorChoice, 'auto'>> {
+): Promise<string> {
   if (choice !== 'auto') return choice;
   return (await dockerAnswers()) ? 'docker' : 'local';
 }
 
+export interface CreateOrchestratorOptions {
+  readonly dataDir: string;
+  /** Settings of a built-in orchestrator (`orchestratorConfig`); a loaded one has its own. */
+  readonly config?: Readonly<Record<string, unknown>>;
+  readonly context: (name: string) => PluginContext;
+  readonly dockerAnswers?: () => Promise<boolean>;
+}
+
 /**
- * The orchestrator new runs use: a configured orchestrator plugin when there is one (it replaces
- * the built-in choice), else the built-in `choice`. Refuses one that is not available.
+ * The orchestrator new runs use, created once through the host. Refuses an unknown name (the
+ * message lists the known ones) and one that is not available.
  */
 export async function createOrchestrator(
-  choice: OrchestratorChoice,
-  dataDir: string,
-  config?: Readonly<Record<string, unknown>>,
-  configured?: { readonly plugin: LoadedPlugin; readonly context: PluginContext },
+  host: PluginHost,
+  choice: string,
+  options: CreateOrchestratorOptions,
 ): Promise<Orchestrator> {
-  const name = configured?.plugin.definition.name ?? (await chooseOrchestrator(choice));
-  let orchestrator: Orchestrator;
-  if (configured !== undefined) {
-    const { plugin, context } = configured;
-    orchestrator = await createPluginInstance(plugin.definition, plugin.reference.config, {
-      kind: 'orchestrator',
-      context,
-    });
-  } else if (name === 'docker') {
-    const { dockerOrchestratorPlugin } = await import('@containerops/orchestrator-docker');
-    orchestrator = await createPluginInstance(dockerOrchestratorPlugin, config, {
-      kind: 'orchestrator',
-    });
-  } else if (name === 'swarm') {
-    const { swarmOrchestratorPlugin } = await import('@containerops/orchestrator-swarm');
-    orchestrator = await createPluginInstance(swarmOrchestratorPlugin, config, {
-      kind: 'orchestrator',
-    });
-  } else {
-    const { localOrchestratorPlugin } = await import('@containerops/orchestrator-local');
-    orchestrator = await createPluginInstance(
-      localOrchestratorPlugin,
-      { rootDir: join(dataDir, 'workspaces'), ...config },
-      { kind: 'orchestrator' },
-    );
-  }
+  const name = await chooseOrchestrator(choice, options.dockerAnswers);
+  // Local jobs work in the data directory unless the operator says otherwise.
+  const config =
+    name === 'local'
+      ? { rootDir: join(options.dataDir, 'workspaces'), ...options.config }
+      : options.config;
+  const orchestrator = await host.create('orchestrator', name, {
+    config,
+    context: options.context(name),
+  });
   const availability = await orchestrator.isAvailable();
   if (!availability.available) {
     throw new UserError(

@@ -11,10 +11,15 @@ import { ComponentFieldsResolver } from './resolvers/component-fields.js';
 import { ComponentResolver } from './resolvers/component-resolver.js';
 import { OrganizationFieldsResolver, UserFieldsResolver } from './resolvers/identity-fields.js';
 import { IdentityResolver } from './resolvers/identity-resolver.js';
+import { InsightsResolver } from './resolvers/insights-resolver.js';
 import { RunFieldsResolver } from './resolvers/run-fields.js';
 import { RunResolver } from './resolvers/run-resolver.js';
 import { RunUpdateFieldsResolver } from './resolvers/run-update-fields.js';
 import { SubscriptionResolver } from './resolvers/subscription-resolver.js';
+import {
+  RunNotificationFieldsResolver,
+  TriggerDeliveryResolver,
+} from './resolvers/trigger-notification-resolver.js';
 import { WorkflowFieldsResolver } from './resolvers/workflow-fields.js';
 import { WorkflowResolver } from './resolvers/workflow-resolver.js';
 
@@ -27,10 +32,13 @@ const resolvers = [
   RunResolver,
   RunFieldsResolver,
   RunUpdateFieldsResolver,
+  InsightsResolver,
   SubscriptionResolver,
   ComponentResolver,
   ComponentFieldsResolver,
   AdminResolver,
+  TriggerDeliveryResolver,
+  RunNotificationFieldsResolver,
 ] as const;
 
 /**

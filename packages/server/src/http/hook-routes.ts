@@ -13,8 +13,8 @@ import type { DeliveryLog, DeliveryNotes } from '../triggers/delivery-log.js';
 /** Handles one webhook request; answers 4xx for bad input rather than throwing. */
 export type HookHandler = (request: TriggerHttpRequest) => Promise<TriggerHttpResponse>;
 
-/** Largest webhook body accepted (GitHub sends at most 25 MB; ours are far smaller). */
-export const MAX_HOOK_BODY_BYTES = 4 * 1024 * 1024;
+/** Largest webhook body accepted: 5 MiB (GitHub caps payloads at 25 MB; push and PR ones are far smaller). */
+export const MAX_HOOK_BODY_BYTES = 5 * 1024 * 1024;
 
 export interface HookRoutesOptions {
   /** Where deliveries are recorded; without it, nothing is. */
@@ -98,7 +98,12 @@ export class HookRoutes {
       return;
     }
     const { result, runIds, ...notes } = outcome;
-    const error = result.status >= 400 ? errorText(result.body) : undefined;
+    // A refusal's message, or why an accepted delivery started nothing (an event the plugin
+    // does not handle, no workflow subscribed): what an operator looks for.
+    const error =
+      result.status >= 400 || (runIds.length === 0 && !notes.duplicate)
+        ? errorText(result.body)
+        : undefined;
     await record(result.status, runIds, error, notes);
     res.writeHead(result.status, result.headers).end(result.body);
   }

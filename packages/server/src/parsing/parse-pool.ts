@@ -60,6 +60,12 @@ export class WorkflowParsePool {
   }
 
   /** Parses `source` on a worker thread. Rejects with SERVER_BUSY or WORKFLOW_PARSE_TIMEOUT. */
+  /**
+   * The receiver types of the loaded notifiers (the server sets them once its notifier host
+   * started); a workflow naming another type gets an `unhandled-receiver` warning.
+   */
+  receiverTypes: readonly string[] = [];
+
   parse(source: string, fileName = 'workflow.yaml'): Promise<ParsedWorkflow> {
     if (this.closed) return Promise.reject(busy('the workflow parser is shut down'));
     if (this.queue.length >= this.maxQueue) {
@@ -68,7 +74,11 @@ export class WorkflowParsePool {
       );
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ task: { id: this.nextId++, source, fileName }, resolve, reject });
+      this.queue.push({
+        task: { id: this.nextId++, source, fileName, receiverTypes: this.receiverTypes },
+        resolve,
+        reject,
+      });
       this.dispatch();
     });
   }

@@ -6,6 +6,8 @@ export interface ParseTask {
   readonly id: number;
   readonly source: string;
   readonly fileName: string;
+  /** The receiver types the loaded notifiers handle (others get `unhandled-receiver`). */
+  readonly receiverTypes: readonly string[];
 }
 
 /** What a parse gives back (structured-cloned: the source map travels as a Map). */

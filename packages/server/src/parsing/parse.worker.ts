@@ -36,9 +36,9 @@ async function parse(task: ParseTask): Promise<WorkerMessage> {
     const checker = await luaChecker(task.source);
     const parsed = parseWorkflow(task.source, {
       fileName: task.fileName,
-      // No notifier host yet: every `receivers:` entry gets the "no notifier handles it" warning
-      // rather than being dropped without a word.
-      receiverTypes: [],
+      // The loaded notifiers' types: any other `receivers:` entry gets the "no notifier handles
+      // it" warning rather than being dropped without a word.
+      receiverTypes: task.receiverTypes,
       ...(checker === undefined ? {} : { scriptChecker: checker }),
     });
     return {

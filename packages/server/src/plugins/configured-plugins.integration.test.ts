@@ -43,7 +43,8 @@ describe('plugins named in the config', () => {
           port: 0,
           host: '127.0.0.1',
           dataDir: join(dir, 'data'),
-          orchestrator: 'docker', // replaced by the plugin: never probed or created
+          // One way to choose: a loaded orchestrator runs the jobs only when named here.
+          orchestrator: 'fixture-local',
           plugins: [
             { module: join(FIXTURES, 'good-orchestrator'), config: { rootDir: rootDir() } },
             { module: join(FIXTURES, 'good-log-store.ts'), config: { name: 'fixture.db' } },
@@ -60,7 +61,7 @@ describe('plugins named in the config', () => {
       await server?.close();
     });
 
-    it('replace the built-in ones: jobs run on the plugin, lines land in its store', async () => {
+    it('run the jobs and keep the lines: chosen by name, the log store in the built-in place', async () => {
       expect(server.engines.orchestrator.name).toBe('fixture-local');
       await server.services.workflows.apply(admin, WORKFLOW);
       const run = await server.services.runs.trigger(admin, 'default/demo/plugged');
@@ -80,6 +81,43 @@ describe('plugins named in the config', () => {
       );
       expect(existsSync(join(dir, 'data', 'logs.db'))).toBe(false);
     }, 60_000);
+  });
+
+  it('a loaded orchestrator is not chosen unless named, and an unknown name stops the start', async () => {
+    const plugins = [
+      { module: join(FIXTURES, 'good-orchestrator'), config: { rootDir: join(dir, 'unused') } },
+    ];
+    const local = await startServer(
+      {
+        port: 0,
+        host: '127.0.0.1',
+        dataDir: join(dir, 'not-chosen'),
+        orchestrator: 'local',
+        plugins,
+      },
+      { logger: silentServerLogger },
+    );
+    try {
+      expect(local.engines.orchestrator.name).toBe('local');
+    } finally {
+      await local.close();
+    }
+    const dataDir = join(dir, 'unknown-name');
+    const error = await startServer(
+      { port: 0, host: '127.0.0.1', dataDir, orchestrator: 'nomad', plugins },
+      { logger: silentServerLogger },
+    ).then(
+      async (server) => {
+        await server.close();
+        return undefined;
+      },
+      (e: unknown) => e as { code?: string; message?: string },
+    );
+    expect(error?.code).toBe('PLUGIN_NOT_FOUND');
+    expect(error?.message).toContain(
+      'orchestrator "nomad": no orchestrator plugin has that name; known: auto, docker, swarm, local, fixture-local',
+    );
+    expect(existsSync(dataDir)).toBe(false);
   });
 
   it('a broken plugin stops the start, with its name and problem, before anything is created', async () => {

@@ -49,7 +49,15 @@ async function refusal(refs: PluginReference[]): Promise<{ code?: string; messag
 
 describe('loadPlugins', () => {
   it('loads nothing when none are configured', async () => {
-    expect(await loadPlugins([])).toEqual({ triggers: [] });
+    const loaded = await loadPlugins([]);
+    expect(loaded).toMatchObject({ triggers: [], notifiers: [], hooks: [] });
+    expect(loaded.logStore).toBeUndefined();
+    // The built-ins are there all the same, each an ordinary entry of the one list.
+    expect(loaded.host.entries('orchestrator').map((e) => e.name)).toEqual([
+      'docker',
+      'swarm',
+      'local',
+    ]);
   });
 
   it('loads a package directory, a file and an installed package by name, and validates their configs', async () => {
@@ -58,8 +66,11 @@ describe('loadPlugins', () => {
       ref(join(FIXTURES, 'good-log-store.ts'), { name: 'logs.db' }),
       ref('@acme/co-trigger', { secret: 's' }),
     ]);
-    expect(loaded.orchestrator?.definition.name).toBe('fixture-local');
-    expect(loaded.orchestrator?.config).toEqual({ rootDir: '/tmp/x' });
+    // Loading an orchestrator makes it choosable by name; it does not choose it.
+    const [orchestrator] = loaded.host.loaded('orchestrator');
+    expect(orchestrator?.definition.name).toBe('fixture-local');
+    expect(orchestrator?.config).toEqual({ rootDir: '/tmp/x' });
+    expect(loaded.host.entries('orchestrator').map((e) => e.name)).toContain('fixture-local');
     expect(loaded.logStore?.definition.name).toBe('fixture-logs');
     expect(loaded.triggers.map((t) => t.definition.name)).toEqual(['acme']);
   });
@@ -102,12 +113,6 @@ describe('loadPlugins', () => {
       'needs @containerops/sdk ^99.0.0',
     ],
     [
-      'a kind the server does not load',
-      () => ref(join(FIXTURES, 'wrong-kind.ts')),
-      'PLUGIN_INVALID',
-      'it is a notifier plugin',
-    ],
-    [
       'an invalid config (the schema says why)',
       () => ref(join(FIXTURES, 'good-orchestrator'), { rootDir: 'relative' }),
       'PLUGIN_INVALID',
@@ -132,12 +137,14 @@ describe('loadPlugins', () => {
     },
   );
 
-  it('refuses a second orchestrator', async () => {
+  it('refuses a second orchestrator of one name', async () => {
     const error = await refusal([
       ref(join(FIXTURES, 'good-orchestrator'), { rootDir: '/a' }),
       ref(join(FIXTURES, 'good-orchestrator'), { rootDir: '/b' }, 'CONTAINEROPS_PLUGINS'),
     ]);
     expect(error.code).toBe('PLUGIN_INVALID');
-    expect(error.message).toContain('(CONTAINEROPS_PLUGINS): a second orchestrator plugin');
+    expect(error.message).toContain(
+      '(CONTAINEROPS_PLUGINS): a second orchestrator plugin named "fixture-local"',
+    );
   });
 });

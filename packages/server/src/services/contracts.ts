@@ -10,6 +10,9 @@
  * Times are ms since the epoch. Organisation, user, workflow and component names are the public
  * identifiers (what a URL or a workflow `uri` holds); ids are opaque strings.
  */
+import type { RunInsightsService } from './run-insights.service.js';
+import type { TriggerDeliveryRow } from '../db/entities.js';
+import type { RunNotificationRow } from '../notifiers/notification.entity.js';
 import type {
   Diagnostic,
   EngineEvent,
@@ -407,6 +410,18 @@ export interface HealthService {
 }
 
 /** Everything the API layer needs, built once at start (`createServices`). */
+/** Webhook deliveries (`trigger_deliveries`); triggers/deliveries.service.ts. */
+export interface DeliveryService {
+  /** Site admin. The newest deliveries first, optionally of one trigger plugin. */
+  recent(p: Principal, options: { limit: number; trigger?: string }): Promise<TriggerDeliveryRow[]>;
+}
+
+/** Notifications of runs (`run_notifications`); notifiers/notifications.service.ts. */
+export interface NotificationService {
+  /** Viewer of the run. Oldest first; empty for a run the caller cannot see. */
+  ofRun(p: Principal, runId: string): Promise<RunNotificationRow[]>;
+}
+
 export interface ServerServices {
   readonly identity: IdentityService;
   readonly workflows: WorkflowService;
@@ -415,4 +430,10 @@ export interface ServerServices {
   readonly components: ComponentService;
   readonly secrets: SecretService;
   readonly health: HealthService;
+  /** Webhook deliveries (`trigger_deliveries`), for site administrators. */
+  readonly deliveries: DeliveryService;
+  /** What became of each notification of a run (`run_notifications`). */
+  readonly notifications: NotificationService;
+  /** Aggregates for the dashboard's charts (absent in API tests without a database). */
+  readonly insights?: RunInsightsService;
 }

@@ -1,4 +1,5 @@
 /** Builds every domain service of contracts.ts `ServerServices` over one database and engine host. */
+import { RunInsightsService } from './run-insights.service.js';
 import type { LogStore } from '@containerops/sdk';
 import type { Database } from '../db/database.js';
 import type { EngineHost } from '../engine-host/engine-host.js';
@@ -9,6 +10,7 @@ import type { ComponentLookupFor } from './component-references.js';
 import { TypeOrmComponentService } from './components.service.js';
 import type { ServerServices } from './contracts.js';
 import type { EventBus } from './event-bus.js';
+import type { PluginHealth } from '@containerops/sdk';
 import { ServerHealthService } from './health.service.js';
 import { TypeOrmIdentityService } from './identity.service.js';
 import { ServerLiveFeed } from './live-feed.js';
@@ -16,6 +18,8 @@ import { RunScopes } from './run-scopes.js';
 import { TypeOrmRunService } from './runs.service.js';
 import { TypeOrmSecretService } from './secrets.service.js';
 import { TypeOrmWorkflowService } from './workflows.service.js';
+import { TypeOrmNotificationService } from '../notifiers/notifications.service.js';
+import { TypeOrmDeliveryService } from '../triggers/deliveries.service.js';
 
 export interface ServiceDeps {
   readonly db: Database;
@@ -26,6 +30,8 @@ export interface ServiceDeps {
   readonly secrets: TypeOrmSecretService;
   readonly workspaces: WorkspaceKeeper;
   readonly hooks?: { readonly name: string };
+  /** Every plugin instance's health (the plugin host's `health()`). */
+  readonly pluginHealth: () => Promise<readonly PluginHealth[]>;
   /** Told after a workflow was applied or removed. */
   readonly onWorkflowsChanged?: () => void;
 }
@@ -70,8 +76,19 @@ export function createServices(deps: ServiceDeps): CreatedServices {
   const health = new ServerHealthService({
     db: deps.db,
     orchestrator: deps.host.orchestrator,
-    logs: deps.logs,
+    pluginHealth: deps.pluginHealth,
     ...(deps.hooks === undefined ? {} : { hooks: deps.hooks }),
   });
-  return { identity, workflows, runs, live, components, secrets: deps.secrets, health };
+  return {
+    identity,
+    workflows,
+    runs,
+    live,
+    components,
+    secrets: deps.secrets,
+    health,
+    deliveries: new TypeOrmDeliveryService(deps.db),
+    notifications: new TypeOrmNotificationService(deps.db, runs),
+    insights: new RunInsightsService(deps.db),
+  };
 }

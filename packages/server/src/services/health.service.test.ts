@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Orchestrator } from '@containerops/core';
-import type { LogStore } from '@containerops/sdk';
+import type { PluginHealth } from '@containerops/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/data-source.js';
 import { Database } from '../db/database.js';
@@ -29,10 +29,30 @@ describe('ServerHealthService.ready', () => {
       name: 'docker',
       isAvailable: () => Promise.resolve({ available: false, reason: DOCKER_REASON }),
     } as unknown as Orchestrator;
-    const logs = {
-      read: () => Promise.reject(new Error(LOG_REASON)),
-    } as unknown as LogStore;
-    const health = new ServerHealthService({ db, orchestrator, logs });
+    // What the plugin host reports: each plugin's own health (isAvailable / health()).
+    const reports: PluginHealth[] = [
+      {
+        kind: 'orchestrator',
+        name: 'docker',
+        version: '0.1.0',
+        source: 'builtin',
+        ok: false,
+        reason: DOCKER_REASON,
+      },
+      {
+        kind: 'logStore',
+        name: 'mysql-logs',
+        version: '3.1.4',
+        source: '@acme/logs',
+        ok: false,
+        reason: LOG_REASON,
+      },
+    ];
+    const health = new ServerHealthService({
+      db,
+      orchestrator,
+      pluginHealth: () => Promise.resolve(reports),
+    });
     const result = await health.ready();
     expect(result.ready).toBe(false);
     expect(result.checks).toEqual({
@@ -44,6 +64,40 @@ describe('ServerHealthService.ready', () => {
     expect(JSON.stringify(result.checks)).not.toContain('EACCES');
     expect(result.details).toEqual({ orchestrator: DOCKER_REASON, logStore: LOG_REASON });
   });
+
+  it('shows each plugin as it reports itself: its own name and version, the active orchestrator', async () => {
+    const orchestrator = { name: 'local' } as unknown as Orchestrator;
+    const reports: PluginHealth[] = [
+      { kind: 'orchestrator', name: 'local', version: '0.1.0', source: 'builtin', ok: true },
+      { kind: 'logStore', name: 'mysql-logs', version: '3.1.4', source: '@acme/logs', ok: true },
+      {
+        kind: 'notifier',
+        name: 'pager',
+        version: '1.0.0',
+        source: '@acme/pager',
+        ok: false,
+        reason: 'token expired',
+      },
+    ];
+    const health = new ServerHealthService({
+      db,
+      orchestrator,
+      pluginHealth: () => Promise.resolve(reports),
+    });
+    expect(await health.plugins({} as never)).toEqual([
+      { kind: 'orchestrator', name: 'local', version: '0.1.0', healthy: true, active: true },
+      { kind: 'logStore', name: 'mysql-logs', version: '3.1.4', healthy: true },
+      {
+        kind: 'notifier',
+        name: 'pager',
+        version: '1.0.0',
+        healthy: false,
+        detail: 'token expired',
+      },
+    ]);
+    // A broken notifier is reported, but the server can still run jobs: ready.
+    expect((await health.ready()).ready).toBe(true);
+  });
 });
 
 describe('ServerHealthService: storage', () => {
@@ -52,7 +106,7 @@ describe('ServerHealthService: storage', () => {
       name: 'local',
       isAvailable: () => Promise.resolve({ available: true }),
     } as unknown as Orchestrator;
-    const logs = { read: () => Promise.resolve([]) } as unknown as LogStore;
+    const pluginHealth = (): Promise<PluginHealth[]> => Promise.resolve([]);
     let diskFull = true;
     db.storage.configure({
       probeIntervalMs: 0,
@@ -63,7 +117,7 @@ describe('ServerHealthService: storage', () => {
         },
       },
     });
-    const health = new ServerHealthService({ db, orchestrator, logs });
+    const health = new ServerHealthService({ db, orchestrator, pluginHealth });
     db.storage.failed('logStore', new Error('database or disk is full'));
 
     const full = await health.ready();

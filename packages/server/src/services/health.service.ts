@@ -1,13 +1,15 @@
 /** Plugin health (contracts.ts `HealthService`) and the readiness probe behind `/readyz`. */
 import type { Orchestrator } from '@containerops/core';
-import type { LogStore } from '@containerops/sdk';
+import type { PluginHealth as HostPluginHealth } from '@containerops/sdk';
 import type { Database } from '../db/database.js';
 import type { HealthService, PluginHealth, Principal } from './contracts.js';
 
 export interface HealthDeps {
   readonly db: Database;
+  /** The orchestrator new runs use (marked `active` among the plugins). */
   readonly orchestrator: Orchestrator;
-  readonly logs: LogStore;
+  /** Every plugin instance's own report (the plugin host's `health()`). */
+  readonly pluginHealth: () => Promise<readonly HostPluginHealth[]>;
   /** Present when the Lua hook runner is loaded. */
   readonly hooks?: { readonly name: string };
 }
@@ -16,8 +18,7 @@ export class ServerHealthService implements HealthService {
   constructor(private readonly deps: HealthDeps) {}
 
   async plugins(_p: Principal): Promise<PluginHealth[]> {
-    const [orchestrator, logStore] = await Promise.all([this.orchestrator(), this.logStore()]);
-    const out: PluginHealth[] = [orchestrator, logStore];
+    const out = await this.reported();
     if (this.deps.hooks !== undefined) {
       out.push({ kind: 'hook', name: this.deps.hooks.name, version: '0.1.0', healthy: true });
     }
@@ -45,9 +46,13 @@ export class ServerHealthService implements HealthService {
       () => undefined,
       (e: unknown) => (details['database'] = (e as Error).message),
     );
-    const [orchestrator, logStore] = await Promise.all([this.orchestrator(), this.logStore()]);
-    if (!orchestrator.healthy) details['orchestrator'] = orchestrator.detail ?? 'unavailable';
-    if (!logStore.healthy) details['logStore'] = logStore.detail ?? 'unavailable';
+    // Readiness needs the orchestrator in use and the log store; other kinds only report.
+    for (const p of await this.reported()) {
+      const key =
+        p.kind === 'orchestrator' ? (p.active === true ? 'orchestrator' : undefined) : p.kind;
+      if ((key === 'orchestrator' || key === 'logStore') && !p.healthy)
+        details[key] = p.detail ?? 'unavailable';
+    }
     const checks: Record<string, 'ok' | 'error' | 'full'> = {};
     for (const name of ['database', 'orchestrator', 'logStore'])
       checks[name] = details[name] === undefined ? 'ok' : 'error';
@@ -58,31 +63,16 @@ export class ServerHealthService implements HealthService {
     return { ready: Object.keys(details).length === 0, checks, details };
   }
 
-  private async orchestrator(): Promise<PluginHealth> {
-    const o = this.deps.orchestrator;
-    const availability = await o.isAvailable();
-    return {
-      kind: 'orchestrator',
-      name: o.name,
-      version: '0.1.0',
-      healthy: availability.available,
-      ...(availability.reason === undefined ? {} : { detail: availability.reason }),
-      active: true,
-    };
-  }
-
-  private async logStore(): Promise<PluginHealth> {
-    try {
-      await this.deps.logs.read({ runId: '', jobPath: '', limit: 1 });
-      return { kind: 'logStore', name: 'sqlite', version: '0.1.0', healthy: true };
-    } catch (error) {
-      return {
-        kind: 'logStore',
-        name: 'sqlite',
-        version: '0.1.0',
-        healthy: false,
-        detail: (error as Error).message,
-      };
-    }
+  /** The plugin host's reports (name, version, ok or why not), as the API shows them. */
+  private async reported(): Promise<PluginHealth[]> {
+    const active = this.deps.orchestrator.name;
+    return (await this.deps.pluginHealth()).map((h) => ({
+      kind: h.kind as PluginHealth['kind'],
+      name: h.name,
+      version: h.version,
+      healthy: h.ok,
+      ...(h.reason === undefined ? {} : { detail: h.reason }),
+      ...(h.kind === 'orchestrator' ? { active: h.name === active } : {}),
+    }));
   }
 }

@@ -105,9 +105,10 @@ export class DeliveryLog {
     return row.id;
   }
 
-  /** The newest deliveries first (tests, admin tools). */
-  recent(limit = 100): Promise<TriggerDeliveryRow[]> {
+  /** The newest deliveries first (the API, tests), optionally of one trigger plugin. */
+  recent(limit = 100, trigger?: string): Promise<TriggerDeliveryRow[]> {
     return this.db.manager.find(TriggerDeliveryEntity, {
+      ...(trigger === undefined ? {} : { where: { triggerType: trigger } }),
       order: { receivedAt: 'DESC' },
       take: limit,
     });

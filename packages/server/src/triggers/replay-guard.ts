@@ -89,13 +89,13 @@ function driverCode(error: unknown): string {
   return String(driver?.code ?? (error as { code?: unknown } | null)?.code ?? '');
 }
 
-function isDeadlock(error: unknown): boolean {
+export function isDeadlock(error: unknown): boolean {
   const code = driverCode(error);
   return code === 'ER_LOCK_DEADLOCK' || code === '40P01' || code === '40001';
 }
 
-/** A unique/primary key violation, as SQLite, PostgreSQL and MySQL report it. */
-function isDuplicateKey(error: unknown): boolean {
+/** A unique/primary key violation, as SQLite, PostgreSQL and MySQL report it (also trigger-claims.ts). */
+export function isDuplicateKey(error: unknown): boolean {
   const code = driverCode(error);
   return (
     code === '23505' || code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT_PRIMARYKEY')

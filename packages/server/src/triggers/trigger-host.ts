@@ -1,14 +1,30 @@
 /**
- * Runs the trigger plugins: the built-in `generic` webhook and those named in the config. Each
- * configured one is created, started with a {@link TriggerContext} (its subscriptions: the
- * `triggers:` blocks of its type in every workflow's latest version, reloaded when workflows
- * change), and its `handleHttp` serves `/hooks/<name>/...`. `stop()` stops them in reverse order.
+ * Runs the trigger plugins: the built-in `generic` webhook, every trigger the plugin host knows
+ * (the built-ins `github`, `gitlab`, `cron` of plugins/builtin-plugins.ts, and those named in the
+ * config; a configured plugin of a built-in's name takes its place), and the host-fed `workflow`
+ * trigger (workflow-trigger.ts). Each is created, started with a
+ * {@link TriggerContext} (its subscriptions: the `triggers:` blocks of its type in every
+ * workflow's latest version, reloaded when workflows change), and its `handleHttp` serves
+ * `/hooks/<name>/...`. `stop()` stops them in reverse order.
+ *
+ * `fire(..., { once })` claims the key in `trigger_claims` first (trigger-claims.ts): a claimed
+ * key starts nothing and is noted as a duplicate on the delivery being handled. `values` become
+ * `CO_TRIGGER_*` variables of every job (the SDK's `triggerEnv`).
  */
-import type { SecretProvider, TriggerDefinition, WorkflowDefinition } from '@containerops/core';
-import { createPluginInstance } from '@containerops/sdk';
+import type {
+  RunSnapshot,
+  SecretProvider,
+  TriggerDefinition,
+  WorkflowDefinition,
+} from '@containerops/core';
+import { UserError, triggerEnv } from '@containerops/sdk';
+import { PLUGIN_NOT_FOUND } from '@containerops/sdk/host';
 import type {
   PluginContext,
   TriggerContext,
+  TriggerFireOptions,
+  TriggerFireResult,
+  TriggerInfo,
   TriggerPlugin,
   TriggerSubscription,
 } from '@containerops/sdk';
@@ -16,13 +32,16 @@ import type { Database } from '../db/database.js';
 import { WorkflowEntity, WorkflowVersionEntity } from '../db/entities.js';
 import type { HookRoutes } from '../http/hook-routes.js';
 import type { ServerLogger } from '../logger.js';
-import type { LoadedPlugin } from '../plugins/load-plugins.js';
+import type { PluginHost } from '@containerops/sdk/host';
+import type { PluginIdentity } from '../plugins/plugin-context.js';
 import type { RunService, WorkflowService } from '../services/contracts.js';
-import { noteDeliveryRun } from './delivery-log.js';
+import { noteDeliveryDuplicate, noteDeliveryId, noteDeliveryRun } from './delivery-log.js';
 import { GENERIC_TRIGGER, genericWebhook } from './generic-webhook.js';
 import { ReplayGuard } from './replay-guard.js';
 import { DEFAULT_REPLAY_WINDOW_MS } from './webhook-signature.js';
 import { triggerPrincipal } from './system-principal.js';
+import { TriggerClaims } from './trigger-claims.js';
+import { WORKFLOW_TRIGGER, WorkflowTrigger } from './workflow-trigger.js';
 
 export interface TriggerHostDeps {
   readonly db: Database;
@@ -31,10 +50,12 @@ export interface TriggerHostDeps {
   readonly runs: RunService;
   readonly secrets: { providerFor(organization: string): SecretProvider };
   readonly log: ServerLogger;
-  readonly contextFor: (plugin: LoadedPlugin) => PluginContext;
+  readonly contextFor: (plugin: PluginIdentity) => PluginContext;
   /** The generic webhook's replay window (signed timestamps, duplicate detection); default 5 min. */
   readonly replayWindowMs?: number;
 }
+
+const ONCE_KEY = /^[\s\S]{1,200}$/;
 
 interface Started {
   readonly name: string;
@@ -46,25 +67,60 @@ export class TriggerHost {
   private readonly started: Started[] = [];
   private readonly listeners = new Set<() => void>();
   private workflowTriggers: Promise<readonly TriggerSubscription[]> | undefined;
+  private readonly claims: TriggerClaims;
+  private readonly workflowTrigger = new WorkflowTrigger();
 
-  constructor(private readonly deps: TriggerHostDeps) {}
+  constructor(private readonly deps: TriggerHostDeps) {
+    this.claims = new TriggerClaims(deps.db);
+  }
 
-  /** Registers the generic webhook and starts every configured trigger plugin. */
-  async start(plugins: readonly LoadedPlugin[]): Promise<void> {
+  /**
+   * Registers the generic webhook and starts every trigger plugin of `plugins` (built-in or
+   * loaded), then the `workflow` trigger unless a plugin of that name took its place. A built-in
+   * whose optional package is not installed is skipped with a warning.
+   */
+  async start(plugins: PluginHost): Promise<void> {
     this.deps.hooks.register(GENERIC_TRIGGER, this.generic());
-    for (const loaded of plugins) {
-      const name = loaded.definition.name;
-      const context = this.deps.contextFor(loaded);
-      const plugin = await createPluginInstance(loaded.definition, loaded.reference.config, {
-        kind: 'trigger',
-        context,
-      });
-      const abort = new AbortController();
-      await plugin.start(await this.contextOf(name, abort.signal, context));
-      this.started.push({ name, plugin, abort });
-      const handleHttp = plugin.handleHttp?.bind(plugin);
-      if (handleHttp !== undefined) this.deps.hooks.register(name, handleHttp);
+    for (const { name } of plugins.entries('trigger')) {
+      const context = this.deps.contextFor({ kind: 'trigger', name });
+      let plugin: TriggerPlugin;
+      try {
+        plugin = await plugins.create('trigger', name, { context });
+      } catch (error) {
+        if (!(error instanceof UserError) || error.code !== PLUGIN_NOT_FOUND) throw error;
+        this.deps.log.warn(`trigger ${name} is not available: ${error.message}`);
+        continue;
+      }
+      await this.startOne(name, plugin, context);
     }
+    if (!plugins.has('trigger', WORKFLOW_TRIGGER)) {
+      const context = this.deps.contextFor({ kind: 'trigger', name: WORKFLOW_TRIGGER });
+      await this.startOne(WORKFLOW_TRIGGER, this.workflowTrigger, context);
+    }
+  }
+
+  private async startOne(
+    name: string,
+    plugin: TriggerPlugin,
+    context: PluginContext,
+  ): Promise<void> {
+    const abort = new AbortController();
+    await plugin.start(await this.contextOf(name, abort.signal, context));
+    this.started.push({ name, plugin, abort });
+    const handleHttp = plugin.handleHttp?.bind(plugin);
+    if (handleHttp !== undefined) this.deps.hooks.register(name, handleHttp);
+  }
+
+  /** The names of the running trigger plugins (the generic webhook included). */
+  names(): string[] {
+    return [GENERIC_TRIGGER, ...this.started.map((s) => s.name)];
+  }
+
+  /** A run this server executed ended: the `workflow` trigger may start others. Never rejects. */
+  runEnded(snapshot: RunSnapshot): Promise<void> {
+    return this.workflowTrigger.runEnded(snapshot).catch((error: unknown) => {
+      this.deps.log.error(`workflow trigger: run ${snapshot.runId}`, error);
+    });
   }
 
   /** Workflows were applied or removed: subscriptions are reloaded on next use. */
@@ -131,15 +187,50 @@ export class TriggerHost {
         pluginListeners.add(listener);
         return () => pluginListeners.delete(listener);
       },
-      fire: async (workflow, inputs, trigger) => {
-        const run = await this.deps.runs.trigger(principal, workflow, {
-          inputs: { ...inputs },
-          trigger: { ...trigger },
-        });
-        noteDeliveryRun(run.snapshot.runId);
-        return { runId: run.snapshot.runId };
-      },
+      fire: (workflow, inputs, trigger, options) =>
+        this.fire(name, principal, workflow, inputs, trigger, options),
     };
+  }
+
+  private async fire(
+    plugin: string,
+    principal: ReturnType<typeof triggerPrincipal>,
+    workflow: string,
+    inputs: Readonly<Record<string, string>>,
+    trigger: TriggerInfo,
+    options: TriggerFireOptions = {},
+  ): Promise<TriggerFireResult> {
+    const values = options.values ?? {};
+    const start = async (): Promise<string> => {
+      const run = await this.deps.runs.trigger(principal, workflow, {
+        inputs: { ...inputs },
+        // The plugin's name is the type, whatever its info says: the run page shows who started it.
+        trigger: { ...trigger, type: plugin },
+        triggerEnv: triggerEnv(values),
+      });
+      noteDeliveryRun(run.snapshot.runId);
+      return run.snapshot.runId;
+    };
+    if (options.once === undefined) return { runId: await start() };
+    if (!ONCE_KEY.test(options.once))
+      throw new Error(`trigger ${plugin}: a once key must be 1 to 200 characters`);
+    // The event's key names the delivery well enough for an operator (`delivery:<X-GitHub-Delivery>`).
+    noteDeliveryId(options.once);
+    const claim = await this.claims.claim(plugin, workflow, options.once);
+    if (!claim.claimed) {
+      noteDeliveryDuplicate();
+      return { duplicate: true, ...(claim.runId === undefined ? {} : { runId: claim.runId }) };
+    }
+    let runId: string;
+    try {
+      runId = await start();
+    } catch (error) {
+      // Nothing started: the sender's retry (or the next replica) must be able to run it.
+      await this.claims.release(claim.key).catch(() => undefined);
+      throw error;
+    }
+    await this.claims.started(claim.key, runId).catch(() => undefined);
+    return { runId };
   }
 
   /** Every `triggers:` block of every workflow's latest version (cached until a change). */

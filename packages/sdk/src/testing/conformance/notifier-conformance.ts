@@ -53,12 +53,14 @@ export function sampleNotification(
     snapshot: {
       runId,
       workflow: rest.workflow ?? 'acme/app/ci',
+      workflowVersion: 1,
       status,
       createdAt: 1_699_999_990_000,
       startedAt: 1_699_999_990_000,
-      endedAt: 1_700_000_000_000,
+      finishedAt: 1_700_000_000_000,
       stages: [],
-    } as unknown as RunNotification['snapshot'],
+      lastSeq: 10,
+    },
     ...rest,
     secret: (name) => Promise.resolve(secrets[name]),
   } as RunNotification;
@@ -66,7 +68,9 @@ export function sampleNotification(
 
 /** Registers `describe('notifier conformance: <name>')`; `factory` runs once per case. */
 export function describeNotifierConformance(name: string, factory: NotifierFactory): void {
-  const withNotifier = async (body: (target: NotifierUnderTest) => Promise<void>): Promise<void> => {
+  const withNotifier = async (
+    body: (target: NotifierUnderTest) => Promise<void>,
+  ): Promise<void> => {
     const target = await factory();
     try {
       await body(target);

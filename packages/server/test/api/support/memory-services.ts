@@ -321,6 +321,16 @@ export function createMemoryServices(): MemoryServices {
         return true;
       },
     },
+    deliveries: {
+      async recent() {
+        return [];
+      },
+    },
+    notifications: {
+      async ofRun() {
+        return [];
+      },
+    },
     health: {
       async plugins() {
         return [{ kind: 'logStore', name: 'sqlite', version: '0.1.0', healthy: true }];
