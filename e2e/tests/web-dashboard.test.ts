@@ -96,7 +96,7 @@ describe.skipIf(problem !== undefined)('dashboard in Chromium (real server, Dock
       await newWorkflowInEditor(page, server.url, uri);
 
       // First stage's job: give it an output.
-      await page.locator('[data-kind=job][aria-label="job hello"]').click();
+      await page.locator('[data-kind=job][data-label="job hello"]').click();
       await setField(page, '#job-command', 'echo "[COUT] GREETING = hi there"');
       await setField(page, '#job-outputs', 'GREETING');
 

@@ -198,7 +198,7 @@ describe.skipIf(problem !== undefined)('dashboard defects of issue 17 (Chromium)
         .locator('[data-node-id="first.a.sleep"][data-status=RUNNING]')
         .waitFor({ timeout: WAIT });
       try {
-        const stage = '[data-kind=stage][aria-label="stage second"]';
+        const stage = '[data-kind=stage][data-label="stage second"]';
         // WCAG AA for normal text: 4.5 : 1.
         expect(await textContrast(page, `${stage} .title`)).toBeGreaterThanOrEqual(4.5);
         expect(await textContrast(page, `${stage} .sub`)).toBeGreaterThanOrEqual(4.5);
@@ -237,7 +237,7 @@ describe.skipIf(problem !== undefined)('dashboard defects of issue 17 (Chromium)
       const uri = `${org}/web/wide`;
       await apply(wideYaml(uri, 5));
       await page.goto(`${server.url}/workflows/${uri}`);
-      await page.locator('[data-kind=stage][aria-label="stage end"]').waitFor();
+      await page.locator('[data-kind=stage][data-label="stage end"]').waitFor();
       const smallest = await smallestTextPx(page, '[data-testid=run-graph]');
       expect(smallest.px, `"${smallest.text}"`).toBeGreaterThanOrEqual(11);
       await screenshot(page, 'web-defects-wide-graph');
@@ -252,7 +252,7 @@ describe.skipIf(problem !== undefined)('dashboard defects of issue 17 (Chromium)
       const uri = `${org}/web/narrow`;
       await apply(wideYaml(uri, 2));
       await page.goto(`${server.url}/workflows/${uri}`);
-      const end = page.locator('[data-kind=stage][aria-label="stage end"]');
+      const end = page.locator('[data-kind=stage][data-label="stage end"]');
       await end.waitFor();
       await end.scrollIntoViewIfNeeded();
       const [toolbar] = await boxesOf(page, '[data-testid=run-graph] [role=toolbar]');
@@ -312,7 +312,7 @@ describe.skipIf(problem !== undefined)('dashboard defects of issue 17 (Chromium)
       await page.getByTestId('tab-yaml').click();
       await page.getByTestId('yaml').fill(wideYaml(`${org}/web/grown`, 6));
       await page.getByRole('tab', { name: 'Graph' }).click();
-      await page.locator('[data-testid=flow-canvas] [aria-label="stage stage6"]').waitFor();
+      await page.locator('[data-testid=flow-canvas] [data-label="stage stage6"]').waitFor();
       const inside = async (): Promise<string[]> => {
         const [canvas] = await boxesOf(page, '[data-testid=flow-canvas]');
         const nodes = await boxesOf(page, '[data-testid=flow-canvas] [data-node-id]');

@@ -54,7 +54,7 @@ describe.skipIf(problem !== undefined)('editor: drawing a data link by dragging'
     const uri = `dragtest${randomBytes(4).toString('hex')}/web/dragged`;
     await newWorkflowInEditor(page, server.url, uri);
 
-    await page.locator('[data-kind=job][aria-label="job hello"]').click();
+    await page.locator('[data-kind=job][data-label="job hello"]').click();
     await setField(page, '#job-outputs', 'GREETING');
     await page.getByRole('button', { name: '+ Stage' }).click();
     await setField(page, '#stage-name', 'greet');
@@ -63,8 +63,8 @@ describe.skipIf(problem !== undefined)('editor: drawing a data link by dragging'
     await setField(page, '#job-name', 'say');
     await setField(page, '#job-outputs', 'LATER');
 
-    const hello = page.locator('[data-kind=job][aria-label="job hello"]');
-    const say = page.locator('[data-kind=job][aria-label="job say"]');
+    const hello = page.locator('[data-kind=job][data-label="job hello"]');
+    const say = page.locator('[data-kind=job][data-label="job say"]');
     expect(await page.locator('.data-link').count()).toBe(0);
 
     // Backwards (later job → earlier job): refused, nothing added.

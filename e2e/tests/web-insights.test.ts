@@ -93,7 +93,7 @@ describe.skipIf(problem !== undefined)('insights charts (Chromium)', () => {
       .poll(async () => Number(await timeline.getAttribute('data-rows')))
       .toBe(rowsWhileRunning + 1);
     expect(await timeline.textContent()).toContain('second.b.quick');
-  });
+  }, 120_000);
 
   it('charts the last runs of a workflow with success rate, median and p90; a bar opens its run', async () => {
     const uri = `${org}/web/history`;
@@ -114,27 +114,38 @@ describe.skipIf(problem !== undefined)('insights charts (Chromium)', () => {
     await failedBars.first().waitFor();
     expect([await okBars.count(), await failedBars.count()]).toEqual([3, 2]);
     // The server's slowest-jobs aggregate over those runs.
-    await page.locator('[data-testid=slowest-jobs] tr[data-path="only.a.job"]').waitFor();
+    await page
+      .locator('[data-testid=slowest-jobs] tr[data-path="only.a.job"]')
+      .waitFor({ timeout: 10_000 });
     await screenshot(page, 'web-insights-workflow-chart');
     await failedBars.last().click({ force: true });
     await page.waitForURL(/\/runs\//);
     await page.locator('[data-testid=run-status][data-status=FAILED]').waitFor();
-  });
+  }, 120_000);
 
   it('charts runs per hour on the overview, over 24 hours or 7 days', async () => {
     await page.goto(`${server.url}/`);
     const chart = page.getByTestId('run-activity');
-    await chart.waitFor();
+    await chart.waitFor({ timeout: 10_000 });
     // The six runs of the tests above, grouped per hour by the server.
     await expect.poll(() => chart.getAttribute('data-total')).toBe('6');
-    await chart.locator('path[fill="#1a7f37"], path[fill="rgb(26,127,55)"]').first().waitFor();
+    // Drawn bars (empty hours are zero-height paths): 3 succeeded and 2 failed runs this hour.
+    const drawn = (fill: string) => () =>
+      chart
+        .locator(`path[fill="${fill}"]`)
+        .evaluateAll(
+          (els: { getBoundingClientRect(): { height: number } }[]) =>
+            els.filter((e) => e.getBoundingClientRect().height > 0).length,
+        );
+    await expect.poll(drawn('#1a7f37')).toBeGreaterThan(0);
+    expect(await drawn('#cf222e')()).toBeGreaterThan(0);
     await chart.getByRole('button', { name: '7 days' }).click();
     await expect
       .poll(() => chart.getByRole('button', { name: '7 days' }).getAttribute('aria-pressed'))
       .toBe('true');
     expect(await chart.getAttribute('data-total')).toBe('6');
     await screenshot(page, 'web-insights-overview');
-  });
+  }, 60_000);
 
   it('had no console errors', () => {
     expect(browser.errors).toEqual([]);

@@ -74,7 +74,7 @@ describe.skipIf(problem !== undefined)('the run graph in columns (Chromium)', ()
 
   it('draws 50 jobs at 100 % without overlaps, each inside its action and stage', async () => {
     await page.goto(`${server.url}/workflows/${uri}`);
-    await page.locator('[data-kind=stage][aria-label="stage end"]').waitFor();
+    await page.locator('[data-kind=stage][data-label="stage end"]').waitFor();
     expect(await page.getByTestId('graph-zoom').textContent()).toBe('100%');
     const smallest = await smallestTextPx(page, '[data-testid=run-graph]');
     expect(smallest.px, `"${smallest.text}"`).toBeGreaterThanOrEqual(11);

@@ -36,9 +36,7 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 1_000, max
 export interface NotifierHostDeps {
   readonly store: {
     getRun(runId: string): Promise<RunSnapshot | undefined>;
-    getRunRequest(
-      runId: string,
-    ): Promise<
+    getRunRequest(runId: string): Promise<
       | {
           readonly workflow: {
             readonly namespace: string;

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/data-source.js';
 import { Database } from '../db/database.js';
 import { EventEntity, RunEntity, TriggerDeliveryEntity } from '../db/entities.js';
+import { RunNotificationEntity } from '../notifiers/notification.entity.js';
 import type { RunRow } from '../db/entities.js';
 import { silentServerLogger } from '../logger.js';
 import { TypeOrmRunStore } from '../stores/typeorm-run-store.js';
@@ -102,6 +103,20 @@ describe('RetentionJob', () => {
       delivery('d-old', NOW - 4 * DAY),
       delivery('d-new', NOW - DAY / 2),
     ]);
+    const notified = (runId: string) => ({
+      id: `n-${runId}`,
+      runId,
+      receiverType: 'mail',
+      runStatus: 'succeeded',
+      outcome: 'delivered' as const,
+      attempts: 1,
+      error: null,
+      at: NOW - 4 * DAY,
+    });
+    await db.manager.insert(RunNotificationEntity, [
+      notified('old-finished'),
+      notified('new-finished'),
+    ]);
 
     const result = await job(DAY).runOnce(NOW);
 
@@ -110,6 +125,9 @@ describe('RetentionJob', () => {
     expect(await counts('new-finished')).toEqual({ run: true, events: 3, lines: 5 });
     expect(await counts('old-running')).toEqual({ run: true, events: 3, lines: 5 });
     expect((await db.manager.find(TriggerDeliveryEntity)).map((d) => d.id)).toEqual(['d-new']);
+    expect((await db.manager.find(RunNotificationEntity)).map((n) => n.runId)).toEqual([
+      'new-finished',
+    ]);
     // A second pass finds nothing more.
     expect(await job(DAY).runOnce(NOW)).toEqual({
       runs: 0,

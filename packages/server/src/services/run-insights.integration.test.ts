@@ -51,7 +51,7 @@ function run(
       runId: id,
       workflow: workflowUri,
       workflowVersion: 1,
-      status: status.toLowerCase(),
+      status,
       createdAt,
       lastSeq: 0,
       stages: [
@@ -85,20 +85,20 @@ for (const dialect of dialects) {
       insights = new RunInsightsService(test.db, () => NOW);
       await test.db.manager.insert(RunEntity, [
         // This hour: 2 succeeded, 1 failed, 1 running in acme; 1 timed out in other.
-        run('acme', 'SUCCEEDED', THIS_HOUR + 1, [
+        run('acme', 'succeeded', THIS_HOUR + 1, [
           ['s.a.build', 4000],
           ['s.a.test', 1000],
         ]),
-        run('acme', 'SUCCEEDED', THIS_HOUR + 20 * 60_000, [
+        run('acme', 'succeeded', THIS_HOUR + 20 * 60_000, [
           ['s.a.build', 6000],
           ['s.a.test', 500],
         ]),
-        run('acme', 'FAILED', NOW - 1, [['s.a.build', 9000]]),
-        run('acme', 'RUNNING', NOW - 2),
-        run('other', 'TIMED_OUT', THIS_HOUR + 5),
+        run('acme', 'failed', NOW - 1, [['s.a.build', 9000]]),
+        run('acme', 'running', NOW - 2),
+        run('other', 'timed_out', THIS_HOUR + 5),
         // Three hours ago (the very first millisecond of that hour) and 30 hours ago.
-        run('acme', 'CANCELLED', THIS_HOUR - 3 * HOUR),
-        run('acme', 'SUCCEEDED', THIS_HOUR - 30 * HOUR, [['s.a.build', 100_000]]),
+        run('acme', 'cancelled', THIS_HOUR - 3 * HOUR),
+        run('acme', 'succeeded', THIS_HOUR - 30 * HOUR, [['s.a.build', 100_000]]),
       ]);
     });
     afterAll(async () => {

@@ -9,7 +9,7 @@
  *
  * Only runs the caller may view are counted.
  */
-import type { RunSnapshot } from '@containerops/core';
+import type { RunSnapshot, RunStatus } from '@containerops/core';
 import type { Database } from '../db/database.js';
 import { RunEntity } from '../db/entities.js';
 import { viewableOrganizations } from './authz.js';
@@ -20,8 +20,9 @@ const HOUR_MS = 3_600_000;
 export const ACTIVITY_MAX_HOURS = 168;
 export const SLOWEST_MAX_RUNS = 100;
 export const SLOWEST_MAX_JOBS = 50;
-const FAILED = new Set(['FAILED', 'TIMED_OUT']);
-const ENDED = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED'];
+/** Stored statuses are the engine's (lower case). */
+const FAILED = new Set<string>(['failed', 'timed_out'] satisfies RunStatus[]);
+const ENDED: RunStatus[] = ['succeeded', 'failed', 'timed_out', 'cancelled'];
 
 /** Runs created in one hour, and how many of those have succeeded or failed so far. */
 export interface RunActivityBucket {
@@ -82,7 +83,7 @@ export class RunInsightsService {
       if (bucket === undefined) continue; // created in the future (clock skew): not charted
       const n = Number(row.n);
       bucket.created += n;
-      if (row.status === 'SUCCEEDED') bucket.succeeded += n;
+      if (row.status === 'succeeded') bucket.succeeded += n;
       if (FAILED.has(row.status)) bucket.failed += n;
     }
     return toBuckets(buckets);

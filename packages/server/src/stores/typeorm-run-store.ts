@@ -32,6 +32,7 @@ import { EventEntity, RunEntity } from '../db/entities.js';
 import type { RunRow } from '../db/entities.js';
 import { runRowOfRequest, runRowOfSnapshot } from './run-rows.js';
 import { insertEventsSqlite, upsertRunSqlite } from './sqlite-run-writes.js';
+import { RunNotificationEntity } from '../notifiers/notification.entity.js';
 
 /** Rows per INSERT statement (SQLite allows 32,766 bound parameters; 4 per event). */
 const INSERT_CHUNK = 500;
@@ -318,7 +319,7 @@ export class TypeOrmRunStore implements RunStore {
   }
 
   /**
-   * Deletes these runs' rows and events in one transaction, except the highest stored event:
+   * Deletes these runs' rows, events and notification records in one transaction, except the highest stored event:
    * seqs are numbered from MAX(seq) after a restart, and a client resuming with `afterSeq` must
    * never see a number again (it would skip the new events). The one kept row belongs to no run,
    * so no feed shows it.
@@ -333,6 +334,12 @@ export class TypeOrmRunStore implements RunStore {
         .from(EventEntity)
         .where('run_id IN (:...ids)', { ids })
         .andWhere('seq < :highest', { highest })
+        .execute();
+      await manager
+        .createQueryBuilder()
+        .delete()
+        .from(RunNotificationEntity)
+        .where('run_id IN (:...ids)', { ids })
         .execute();
       await manager
         .createQueryBuilder()

@@ -1,5 +1,6 @@
 /**
- * The built-in `generic` webhook: `POST /hooks/generic/<org>/<repo>/<name>` starts that workflow,
+ * The built-in `generic` webhook, the reference `TriggerPlugin` (it runs the SDK's trigger
+ * conformance suite): `POST /hooks/generic/<org>/<repo>/<name>` starts that workflow,
  * with the string fields of the JSON body as inputs (each must be one the workflow declares in
  * `inputs:`). Only workflows that opt in are reachable:
  *
@@ -17,11 +18,19 @@
  * generic trigger answer the same 404, so the endpoint does not tell which workflows exist. A
  * misconfigured trigger (no secret named, or the secret unset) answers a generic 503: which
  * secret is missing goes to `onMisconfigured` (the server log), not to anonymous callers.
+ *
+ * It lives in the server, not in `plugins/`, because it needs two things the SDK's context does
+ * not give a plugin: organisation secrets (each workflow names its own) and the replay guard's
+ * table.
  */
 import { UserError } from '@containerops/core';
 import type { TriggerDefinition, WorkflowDefinition } from '@containerops/core';
-import type { TriggerHttpResponse } from '@containerops/sdk';
-import type { HookHandler } from '../http/hook-routes.js';
+import type {
+  TriggerContext,
+  TriggerHttpRequest,
+  TriggerHttpResponse,
+  TriggerPlugin,
+} from '@containerops/sdk';
 import { noteDeliveryDuplicate, noteDeliveryId } from './delivery-log.js';
 import type { ReplayGuard } from './replay-guard.js';
 import { replayKeysOf } from './replay-guard.js';
@@ -30,7 +39,11 @@ import { authenticateWebhook, deliveryIdOf, isRefusal } from './webhook-signatur
 export const GENERIC_TRIGGER = 'generic';
 
 export interface GenericWebhookDeps {
-  /** The workflow's latest model; undefined when there is none. */
+  /**
+   * The workflow's latest model; undefined when there is none. Read at each request rather than
+   * from the subscriptions, which are reloaded in the background after a change: a workflow
+   * applied a moment ago must answer at once.
+   */
   readonly workflow: (uri: string) => Promise<WorkflowDefinition | undefined>;
   /** The value of an organisation secret. */
   readonly secret: (organization: string, name: string) => Promise<string | undefined>;
@@ -40,19 +53,37 @@ export interface GenericWebhookDeps {
   readonly replay: Pick<ReplayGuard, 'claim' | 'started' | 'release' | 'windowMs'>;
   /** The clock; default `Date.now`. */
   readonly now?: () => number;
-  /**
-   * Starts a run; resolves with its id (and notes it on the delivery). Throws a UserError for
-   * inputs the workflow does not take (answered 400 with its code).
-   */
-  readonly start: (
-    uri: string,
-    inputs: Record<string, string>,
-    trigger: Record<string, unknown>,
-  ) => Promise<string>;
 }
 
-export function genericWebhook(deps: GenericWebhookDeps): HookHandler {
-  return async (request) => {
+export class GenericTrigger implements TriggerPlugin {
+  private ctx: TriggerContext | undefined;
+  private stopped = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly deps: GenericWebhookDeps) {}
+
+  start(ctx: TriggerContext): Promise<void> {
+    this.ctx = ctx;
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  handleHttp(request: TriggerHttpRequest): Promise<TriggerHttpResponse> {
+    const handling = this.handle(request);
+    this.inFlight.add(handling);
+    void handling.finally(() => this.inFlight.delete(handling));
+    return handling;
+  }
+
+  private async handle(request: TriggerHttpRequest): Promise<TriggerHttpResponse> {
+    const ctx = this.ctx;
+    const deps = this.deps;
+    if (ctx === undefined || this.stopped)
+      return answer(503, 'TRIGGER_STOPPED', 'the generic webhook is not running; retry later');
     if (request.method !== 'POST') return answer(405, 'METHOD_NOT_ALLOWED', 'use POST');
     const parts = request.path.split('/').filter(Boolean);
     if (parts.length !== 3)
@@ -102,20 +133,25 @@ export function genericWebhook(deps: GenericWebhookDeps): HookHandler {
         ...(claim.runId === undefined ? {} : { runId: claim.runId }),
       });
     }
-    let runId: string;
+    let runId: string | undefined;
     try {
-      runId = await deps.start(uri, inputs, { type: GENERIC_TRIGGER });
+      if (this.stopped) throw new StoppedError();
+      runId = (await ctx.fire(uri, inputs, { type: GENERIC_TRIGGER })).runId;
     } catch (error) {
       // Nothing started: the sender's corrected or retried delivery must be able to run.
       await deps.replay.release(keys);
+      if (error instanceof StoppedError)
+        return answer(503, 'TRIGGER_STOPPED', 'the generic webhook is stopping; retry later');
       if (error instanceof UserError) return answer(400, error.code, error.message);
       throw error;
     }
     // Only tells later duplicates which run this was; the run has started either way.
-    await deps.replay.started(keys, runId).catch(() => undefined);
+    if (runId !== undefined) await deps.replay.started(keys, runId).catch(() => undefined);
     return json(202, { runId });
-  };
+  }
 }
+
+class StoppedError extends Error {}
 
 function secretNameOf(block: TriggerDefinition): string | undefined {
   const name = block['secret'];

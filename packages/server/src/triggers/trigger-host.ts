@@ -36,7 +36,7 @@ import type { PluginHost } from '@containerops/sdk/host';
 import type { PluginIdentity } from '../plugins/plugin-context.js';
 import type { RunService, WorkflowService } from '../services/contracts.js';
 import { noteDeliveryDuplicate, noteDeliveryId, noteDeliveryRun } from './delivery-log.js';
-import { GENERIC_TRIGGER, genericWebhook } from './generic-webhook.js';
+import { GENERIC_TRIGGER, GenericTrigger } from './generic-webhook.js';
 import { ReplayGuard } from './replay-guard.js';
 import { DEFAULT_REPLAY_WINDOW_MS } from './webhook-signature.js';
 import { triggerPrincipal } from './system-principal.js';
@@ -75,12 +75,15 @@ export class TriggerHost {
   }
 
   /**
-   * Registers the generic webhook and starts every trigger plugin of `plugins` (built-in or
-   * loaded), then the `workflow` trigger unless a plugin of that name took its place. A built-in
-   * whose optional package is not installed is skipped with a warning.
+   * Starts the `generic` webhook, every trigger plugin of `plugins` (built-in or loaded), then the
+   * `workflow` trigger; the server's own two unless a loaded plugin of that name took their place.
+   * A built-in whose optional package is not installed is skipped with a warning.
    */
   async start(plugins: PluginHost): Promise<void> {
-    this.deps.hooks.register(GENERIC_TRIGGER, this.generic());
+    if (!plugins.has('trigger', GENERIC_TRIGGER)) {
+      const context = this.deps.contextFor({ kind: 'trigger', name: GENERIC_TRIGGER });
+      await this.startOne(GENERIC_TRIGGER, this.generic(), context);
+    }
     for (const { name } of plugins.entries('trigger')) {
       const context = this.deps.contextFor({ kind: 'trigger', name });
       let plugin: TriggerPlugin;
@@ -111,9 +114,9 @@ export class TriggerHost {
     if (handleHttp !== undefined) this.deps.hooks.register(name, handleHttp);
   }
 
-  /** The names of the running trigger plugins (the generic webhook included). */
+  /** The names of the running trigger plugins (the generic and workflow triggers included). */
   names(): string[] {
-    return [GENERIC_TRIGGER, ...this.started.map((s) => s.name)];
+    return this.started.map((s) => s.name);
   }
 
   /** A run this server executed ended: the `workflow` trigger may start others. Never rejects. */
@@ -138,22 +141,16 @@ export class TriggerHost {
         .catch((error: unknown) => this.deps.log.error(`trigger ${name}: stop failed`, error));
     }
     this.started.length = 0;
-    this.deps.hooks.unregister(GENERIC_TRIGGER);
   }
 
-  private generic(): ReturnType<typeof genericWebhook> {
+  private generic(): GenericTrigger {
     const principal = triggerPrincipal(GENERIC_TRIGGER);
-    return genericWebhook({
+    return new GenericTrigger({
       workflow: async (uri) => (await this.deps.workflows.version(principal, uri))?.model,
       secret: (organization, name) => this.deps.secrets.providerFor(organization).get(name),
       onMisconfigured: (uri, why) =>
         this.deps.log.warn(`generic webhook of ${uri} refused a delivery: ${why}`),
       replay: new ReplayGuard(this.deps.db, this.deps.replayWindowMs ?? DEFAULT_REPLAY_WINDOW_MS),
-      start: async (uri, inputs, trigger) => {
-        const run = await this.deps.runs.trigger(principal, uri, { inputs, trigger });
-        noteDeliveryRun(run.snapshot.runId);
-        return run.snapshot.runId;
-      },
     });
   }
 

@@ -290,9 +290,25 @@ describe('a GitHub pull request through a running server to every notifier', () 
     const huge = JSON.stringify({ padding: 'x'.repeat(5 * 1024 * 1024) });
     const tooLarge = await send(huge, signed(huge, 'push', randomUUID()));
     expect(tooLarge.status).toBe(413);
+    // Just under the 5 MiB limit: read, checked and answered (no workflow for this repository).
+    const big = JSON.stringify({
+      ref: 'refs/heads/main',
+      after: 'a'.repeat(40),
+      repository: { full_name: 'someone/else' },
+      padding: 'x'.repeat(4_900_000),
+    });
+    const underLimit = await send(big, signed(big, 'push', randomUUID()));
+    expect(underLimit.status).toBe(202);
 
-    const rows = await server.services.deliveries.recent(admin, { limit: 4, trigger: 'github' });
-    expect(rows.map((r) => r.status)).toEqual(['rejected', 'ignored', 'rejected', 'rejected']);
+    const rows = await server.services.deliveries.recent(admin, { limit: 5, trigger: 'github' });
+    expect(rows.map((r) => r.status)).toEqual([
+      'ignored',
+      'rejected',
+      'ignored',
+      'rejected',
+      'rejected',
+    ]);
+    rows.shift();
     expect(rows[1]!.error).toContain('issues\\" starts no run');
     expect(rows[3]!.error).toContain('x-hub-signature-256 is required');
     const page = await server.services.runs.list(
@@ -301,6 +317,17 @@ describe('a GitHub pull request through a running server to every notifier', () 
       { first: 10 },
     );
     expect(page.runs).toHaveLength(1);
+  });
+
+  it('validation warns about a receiver type no loaded notifier handles, not about loaded ones', async () => {
+    const yaml = `${prWorkflow}`.replace(
+      'receivers:\n',
+      'receivers:\n  - type: teams\n    channel: ci\n',
+    );
+    const result = await server.services.workflows.validate(admin, yaml);
+    const unhandled = result.diagnostics.filter((d) => d.code === 'unhandled-receiver');
+    expect(unhandled).toHaveLength(1);
+    expect(unhandled[0]!.message).toContain('teams');
   });
 
   it('an original flow file with receivers: - type: mail sends its mail', async () => {

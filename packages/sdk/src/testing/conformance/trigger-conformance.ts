@@ -33,8 +33,8 @@ export type TriggerFactory = () => TriggerUnderTest | Promise<TriggerUnderTest>;
 
 export interface TriggerConformanceOptions {
   /**
-   * The plugin makes one event start at most one run (it passes `once`), so the same delivery
-   * twice starts one run. Default true.
+   * The plugin makes one event start at most one run (it passes `once`, or keeps its own guard),
+   * so the same delivery twice starts one run. Default true.
    */
   readonly dedupes?: boolean;
 }
@@ -108,8 +108,8 @@ export function describeTriggerConformance(
           const again = await send(target.plugin, request);
           expect(again).toBeLessThan(300);
         }
+        // Caught by a `once` key (the host's durable claims) or by the plugin's own guard.
         expect(ctx.started).toHaveLength(1);
-        expect(ctx.fires.every((f) => f.options.once !== undefined)).toBe(true);
       });
     });
 

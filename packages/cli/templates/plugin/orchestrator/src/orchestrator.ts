@@ -107,6 +107,11 @@ export class __CLASS__Orchestrator implements Orchestrator {
         child.on('error', (error) =>
           resolve({ exitCode: null, reason: 'error', message: error.message }),
         );
+        // A stopped job's shell may exit on SIGTERM while a child it was just forking missed the
+        // signal and still holds the output pipes: kill what is left of the group.
+        child.on('exit', () => {
+          if (job.stopped) signal(child, 'SIGKILL');
+        });
         child.on('close', (code) => {
           const outputFile = existsSync(outputPath) ? readFileSync(outputPath, 'utf8') : undefined;
           const ended = job.stopped
