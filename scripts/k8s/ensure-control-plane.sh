@@ -206,11 +206,15 @@ if ! running kube-apiserver; then
 fi
 wait_for kube-apiserver api_ready
 
+# --authentication-skip-lookup on both: their own HTTPS endpoints would otherwise look for a
+# front-proxy CA in kube-system/extension-apiserver-authentication, which this control plane
+# (no aggregated API servers) does not configure, and log an error every few seconds.
 if ! running kube-controller-manager; then
   start kube-controller-manager "$BIN_DIR/kube-controller-manager" \
     --kubeconfig "$ROOT/controller-manager.kubeconfig" \
     --authentication-kubeconfig "$ROOT/controller-manager.kubeconfig" \
     --authorization-kubeconfig "$ROOT/controller-manager.kubeconfig" \
+    --authentication-skip-lookup \
     --bind-address 127.0.0.1 --secure-port 10257 \
     --service-account-private-key-file "$PKI/sa.key" --root-ca-file "$PKI/ca.crt" \
     --use-service-account-credentials=true \
@@ -223,6 +227,7 @@ if ! running kube-scheduler; then
     --kubeconfig "$ROOT/scheduler.kubeconfig" \
     --authentication-kubeconfig "$ROOT/scheduler.kubeconfig" \
     --authorization-kubeconfig "$ROOT/scheduler.kubeconfig" \
+    --authentication-skip-lookup \
     --bind-address 127.0.0.1 --secure-port 10259 \
     --leader-elect=false --profiling=false
 fi

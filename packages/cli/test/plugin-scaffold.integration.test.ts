@@ -34,6 +34,15 @@ const PLUGINS = [
   ['hook', 'lab-lines', 'containerops-hook-lab-lines'],
 ] as const;
 const TRIGGER_TOKEN = 'lab-token-0123456789abcdef';
+/** The consumer's containerops.yaml: the scaffolded orchestrator chosen, all five loaded. */
+const SERVER_CONFIG = `orchestrator: lab-proc
+plugins:
+  - containerops-orchestrator-lab-proc
+  - { module: containerops-log-store-lab-logs, config: { path: lab.jsonl } }
+  - { module: containerops-trigger-lab-hook, config: { token: ${TRIGGER_TOKEN} } }
+  - containerops-notifier-lab-post
+  - containerops-hook-lab-lines
+`;
 
 let dir: string;
 const sourceOf = (name: string): string => join(dir, 'authoring', name);
@@ -174,6 +183,8 @@ describe('a scaffolded plugin of each kind', () => {
       mkdirSync(tarballs);
       mkdirSync(consumer());
       writeFileSync(join(consumer(), 'package.json'), '{ "name": "consumer", "private": true }\n');
+      writeFileSync(join(consumer(), 'containerops.yaml'), SERVER_CONFIG);
+      writeFileSync(join(consumer(), 'lab.yaml'), workflow('lab/demo/ci'));
       const files = [
         ...(await packRuntime(tarballs)),
         ...(await Promise.all(PLUGINS.map(([, name]) => pack(sourceOf(name), tarballs)))),
@@ -200,7 +211,6 @@ describe('a scaffolded plugin of each kind', () => {
     }, 60_000);
 
     it('containerops run --plugin runs a workflow on the scaffolded orchestrator', async () => {
-      writeFileSync(join(consumer(), 'lab.yaml'), workflow('lab/demo/ci'));
       const [, , pkg] = PLUGINS[0];
       const ran = await cli(
         ['run', 'lab.yaml', '--plugin', pkg, '--orchestrator', 'lab-proc', '--plain'],
@@ -212,15 +222,6 @@ describe('a scaffolded plugin of each kind', () => {
     }, 60_000);
 
     it('containerops serve with a config loads all five and uses them', async () => {
-      const config = `orchestrator: lab-proc
-plugins:
-  - containerops-orchestrator-lab-proc
-  - { module: containerops-log-store-lab-logs, config: { path: lab.jsonl } }
-  - { module: containerops-trigger-lab-hook, config: { token: ${TRIGGER_TOKEN} } }
-  - containerops-notifier-lab-post
-  - containerops-hook-lab-lines
-`;
-      writeFileSync(join(consumer(), 'containerops.yaml'), config);
       const data = join(dir, 'server-data');
       server = start(
         ['serve', '--config', 'containerops.yaml', '--port', '0', '--data', data],
@@ -263,8 +264,19 @@ plugins:
         'ORCHESTRATOR lab-proc true',
         'LOG_STORE lab-logs true',
         'TRIGGER lab-hook true',
+        'NOTIFIER lab-post true',
       ])
         expect(shown).toContain(expected);
     }, 120_000);
+
+    it('containerops run --config takes the plugins and orchestrator of that server config', async () => {
+      // containerops.yaml of the serve case: orchestrator lab-proc, all five plugins with config.
+      const ran = await cli(
+        ['run', 'lab.yaml', '--config', 'containerops.yaml', '--plain'],
+        consumer(),
+      );
+      expect(ran.code, `${ran.stdout}\n${ran.stderr}`).toBe(0);
+      expect(ran.stdout).toContain('made by the scaffolded orchestrator in /');
+    }, 60_000);
   });
 });

@@ -18,7 +18,7 @@ import { Database } from './db/database.js';
 import { engineStoreProblems } from './db/engine-store-problems.js';
 import { storageProbes } from './db/storage-probes.js';
 import { EngineHost } from './engine-host/engine-host.js';
-import { LazyLuaHooks } from './engine-host/lazy-hooks.js';
+import { LazyHooks } from './engine-host/lazy-hooks.js';
 import { createOrchestrator } from './engine-host/orchestrators.js';
 import { CALLBACK_PATH } from './http/callback-route.js';
 import type { GraphqlFactory } from './http/graphql-mount.js';
@@ -160,7 +160,11 @@ export async function startServer(
       ...(config.orchestratorConfig === undefined ? {} : { config: config.orchestratorConfig }),
       context: (name) => contextOf('orchestrator', name),
     });
-    const hooks = new LazyLuaHooks();
+    // Workflows' `pre`/`post` hooks are Lua: the `lua` hook plugin (built-in, or a loaded plugin
+    // of that name), created through the host like every other plugin.
+    const hooks = new LazyHooks('lua', () =>
+      plugins.host.create('hook', 'lua', { context: contextOf('hook', 'lua') }),
+    );
     cleanups.push(() => hooks.close());
     const secrets = createSecretService(db, cipher);
     const hookRoutes = new HookRoutes({

@@ -71,7 +71,7 @@ export const sqliteLogStorePlugin = definePlugin({
       path = join(context.dataDir, path);
     }
     const store = createSqliteLogStore({ ...config, path });
-    context.logger.info('sqlite log store opened', { path });
+    context.logger.debug('sqlite log store opened', { path });
     return store;
   },
 });

@@ -6,6 +6,7 @@ import type { Orchestrator } from '@containerops/core';
 import type { CliIo } from '../io.js';
 import type { PluginEntry, PluginHost } from '@containerops/sdk/host';
 import { createPluginHost } from '@containerops/server/plugins';
+import { pluginsFromConfig } from '../orchestrators/config-plugins.js';
 import { selectOrchestrator } from '../orchestrators/select-orchestrator.js';
 import { createWorkflowHooks } from '../hooks/workflow-hooks.js';
 import { hasHooks } from '../hooks/lua-validation.js';
@@ -39,6 +40,8 @@ Options:
   -p, --plugin MODULE      load a third-party plugin (an npm package name, resolved from the
                            current directory, or a path; repeatable); its orchestrator is
                            then one --orchestrator can name
+  -c, --config FILE        load the plugins of a server config file (its plugins:, with
+                           their config) and take its orchestrator: unless -o is given
   -i, --input KEY=VALUE    a variable for every job (repeatable; the value may contain '=')
       --keep-workspace     keep the run's workspace after it ends
       --approve            approve pause stages as soon as they wait
@@ -78,6 +81,7 @@ export function createRunCommand(makeHost: () => PluginHost = () => createPlugin
       const { values, positionals } = parseCommandArgs('run', args, {
         orchestrator: { type: 'string', short: 'o' },
         plugin: { type: 'string', short: 'p', multiple: true },
+        config: { type: 'string', short: 'c' },
         input: { type: 'string', short: 'i', multiple: true },
         'keep-workspace': { type: 'boolean' },
         approve: { type: 'boolean' },
@@ -145,11 +149,15 @@ export function createRunCommand(makeHost: () => PluginHost = () => createPlugin
       }
 
       let orchestrator: Orchestrator;
+      const host = makeHost();
       try {
-        const host = makeHost();
+        const configured =
+          values.config === undefined ? undefined : await pluginsFromConfig(values.config, io.cwd);
+        for (const reference of configured?.plugins ?? []) await host.load(reference);
         for (const module of values.plugin ?? [])
           await host.load({ module, baseDir: io.cwd, where: `--plugin ${module}` });
-        orchestrator = await selectOrchestrator(host, values.orchestrator, workflow);
+        const requested = values.orchestrator ?? configured?.orchestrator;
+        orchestrator = await selectOrchestrator(host, requested, workflow);
       } catch (error) {
         if (error instanceof UsageError) throw error;
         return fail(io, json, (error as Error).message);
@@ -175,7 +183,9 @@ export function createRunCommand(makeHost: () => PluginHost = () => createPlugin
         }
       }
       // fengari and its worker threads only for workflows that have hooks.
-      const hooks = hasHooks(workflow) ? await createWorkflowHooks(io, loaded.path) : undefined;
+      const hooks = hasHooks(workflow)
+        ? await createWorkflowHooks(io, loaded.path, host)
+        : undefined;
       try {
         const engine = new Engine({
           orchestrator,
@@ -207,6 +217,7 @@ export const runCommand: Command = createRunCommand();
 const LOCAL_ONLY = [
   'orchestrator',
   'plugin',
+  'config',
   'keep-workspace',
   'approve',
   'callback-url',

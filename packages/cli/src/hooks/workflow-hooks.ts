@@ -1,7 +1,8 @@
 /**
- * The Lua hook runner of one `containerops run`: created only when the workflow has hooks
- * (fengari and its worker threads are loaded lazily), with `.lua` paths read from the workflow
- * file's directory.
+ * The hook runner of one `containerops run`: the `lua` hook plugin (built-in, or a plugin of that
+ * name loaded with `--plugin`), created through the run's plugin host only when the workflow has
+ * hooks (fengari and its worker threads are loaded lazily), with `.lua` paths read from the
+ * workflow file's directory.
  */
 import { dirname, resolve } from 'node:path';
 import type {
@@ -11,6 +12,7 @@ import type {
   PreHookContext,
   PreHookResult,
 } from '@containerops/core';
+import type { PluginHost } from '@containerops/sdk/host';
 import type { CliIo } from '../io.js';
 
 /** A hook runner that owns worker threads: `close()` stops them (idempotent). */
@@ -23,9 +25,13 @@ export interface WorkflowHooks extends HookRunner {
  * read at each hook, relative to the workflow's directory; an unreadable one fails the job with
  * the reason.
  */
-export async function createWorkflowHooks(io: CliIo, workflowPath: string): Promise<WorkflowHooks> {
-  const { createLuaHookRunner, resolveScript } = await import('@containerops/hook-lua');
-  const runner = createLuaHookRunner();
+export async function createWorkflowHooks(
+  io: CliIo,
+  workflowPath: string,
+  host: PluginHost,
+): Promise<WorkflowHooks> {
+  const { resolveScript } = await import('@containerops/hook-lua');
+  const runner = await host.create('hook', 'lua');
   const dir = dirname(workflowPath);
   const read = async (script: string): Promise<{ script: string } | { error: string }> => {
     try {
@@ -46,6 +52,8 @@ export async function createWorkflowHooks(io: CliIo, workflowPath: string): Prom
       if ('error' in got) return { outputs: { ...ctx.outputs }, succeeded: false, fail: got.error };
       return runner.runPost({ ...ctx, script: got.script });
     },
-    close: () => runner.close(),
+    close: async () => {
+      await runner.close?.();
+    },
   };
 }

@@ -54,6 +54,12 @@ export const DiagnosticCode = {
    * `environments`; the original engine let the workflow's value win, this engine the job's.
    */
   envPrecedence: 'env-precedence',
+  /** Error: a `matrix:` or `fan-out:` block that cannot be run (empty axes, unknown axis...). */
+  fanOutInvalid: 'fan-out-invalid',
+  /** Error: a static matrix with more combinations than {@link MAX_FAN_OUT_INSTANCES}. */
+  fanOutTooLarge: 'fan-out-too-large',
+  /** Error: a data link that cannot resolve because of a fan-out (a single instance, a bad list). */
+  fanOutLink: 'fan-out-link',
 } as const;
 
 export type DiagnosticCode = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];

@@ -17,6 +17,7 @@ import {
   seqItems,
 } from './fields.js';
 import type { Field } from './fields.js';
+import { readFanOut } from './fan-out-parser.js';
 import { checkHookScript } from './hook-scripts.js';
 import { readRetries, readService } from './job-policies.js';
 import type { JobDefinition, JobType } from './model.js';
@@ -47,6 +48,8 @@ export const JOB_FIELDS = [
   'pre',
   'post',
   'service',
+  'matrix',
+  'fan-out',
   // Original ContainerOps: the job's status in the original server's database; ignored here.
   'status',
 ] as const;
@@ -232,6 +235,7 @@ export function readJob(ctx: ParseContext, slot: Slot, map: YAMLMap, index: numb
     }
   }
 
+  const fan = readFanOut(ctx, fields.get('matrix'), fields.get('fan-out'));
   const title = readString(ctx, fields.get('title'));
   const timeoutMs = readTimeout(ctx, fields.get('timeout'));
   const pre = readStrictString(ctx, fields.get('pre'));
@@ -258,6 +262,7 @@ export function readJob(ctx: ParseContext, slot: Slot, map: YAMLMap, index: numb
     ...(pre === undefined ? {} : { pre }),
     ...(post === undefined ? {} : { post }),
     ...(service === undefined ? {} : { service }),
+    ...(fan.fanOut === undefined ? {} : { fanOut: fan.fanOut }),
   };
   return {
     ...(explicitName === undefined ? {} : { explicitName }),
@@ -269,7 +274,8 @@ export function readJob(ctx: ParseContext, slot: Slot, map: YAMLMap, index: numb
       },
       index,
     ),
-    links,
+    // The fan-out's `over` is checked like a data link (exists, runs earlier, declared).
+    links: fan.overLink === undefined ? links : [...links, fan.overLink],
     job,
   };
 }

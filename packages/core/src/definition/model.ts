@@ -111,7 +111,50 @@ export interface JobDefinition {
   /** Lua hook run after the job (inline source). */
   readonly post?: string;
   readonly service?: ServiceCall;
+  /**
+   * Set when the job fans out (`matrix:` or `fan-out:`, docs/design.md §2): the engine runs one
+   * instance of it per combination or list item instead of the job itself. See fan-out.ts.
+   */
+  readonly fanOut?: FanOutDefinition;
 }
+
+/** How many instances of a fan-out run at once, and whether the first failure stops the rest. */
+export interface FanOutControl {
+  /** Instances running at the same time (`max-parallel`), at least 1. */
+  readonly maxParallel: number;
+  /** `fail-fast` (default true): the first failed instance stops new starts and cancels the rest. */
+  readonly failFast: boolean;
+}
+
+/** One axis of a static matrix: its values, as strings, in the order written. */
+export interface MatrixAxis {
+  readonly name: string;
+  readonly values: readonly string[];
+}
+
+/**
+ * A static matrix: the cartesian product of `axes` (first axis slowest), minus the combinations
+ * matching an `exclude` entry, plus the `include` combinations that are not in the product yet.
+ */
+export interface MatrixFanOut extends FanOutControl {
+  readonly kind: 'matrix';
+  readonly axes: readonly MatrixAxis[];
+  /** Complete combinations (every axis given), axis name → value. */
+  readonly include: readonly Readonly<Record<string, string>>[];
+  /** Partial combinations: a combination matching every given axis is dropped. */
+  readonly exclude: readonly Readonly<Record<string, string>>[];
+}
+
+/** A dynamic fan-out: one instance per item of a JSON array an earlier job reported. */
+export interface ListFanOut extends FanOutControl {
+  readonly kind: 'list';
+  /** The output holding the array (`stage.action.job[OUTPUT]`). */
+  readonly over: Omit<Subscription, 'env'>;
+  /** The input key each item is given under (`CO_DATA` pair and `CO_<KEY>`). */
+  readonly as: string;
+}
+
+export type FanOutDefinition = MatrixFanOut | ListFanOut;
 
 export interface ActionDefinition {
   readonly name: string;

@@ -26,6 +26,8 @@ const NEW_JOB_FIELDS = new Set([
   'post',
   'service',
   'inputs',
+  'matrix',
+  'fan-out',
 ]);
 
 function keysOf(ctx: ParseContext, map: YAMLMap): Map<string, unknown> {

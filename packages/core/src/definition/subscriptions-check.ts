@@ -8,7 +8,10 @@ import { runsBefore } from './job-order.js';
 import type { JobLocation } from './job-order.js';
 import type { JobDefinition, StageDefinition } from './model.js';
 import type { ParseContext } from './parse-context.js';
+import { FAN_OUT_SUMMARY_OUTPUTS } from './fan-out-limits.js';
 import { formatSubscriptionKey } from './subscription-key.js';
+
+const SUMMARY_OUTPUTS: ReadonlySet<string> = new Set(FAN_OUT_SUMMARY_OUTPUTS);
 
 /** First index of each name, so that each link is resolved in constant time (first name wins). */
 function firstIndexByName(
@@ -94,11 +97,12 @@ export function checkSubscriptions(
   for (const site of sites) {
     const { link } = site;
     const label = formatSubscriptionKey(link.key);
+    const what = link.fanOver === true ? 'fan-out over' : 'subscription';
     const found = index.find(site);
     if (typeof found === 'string') {
       ctx.error(
         DiagnosticCode.subscriptionUnknownJob,
-        `subscription ${label}: ${found}`,
+        `${what} ${label}: ${found}`,
         link.keyPos,
         link.path,
       );
@@ -107,13 +111,31 @@ export function checkSubscriptions(
     if (!runsBefore(stages, found.at, site)) {
       ctx.error(
         DiagnosticCode.subscriptionNotEarlier,
-        `subscription ${label}: ${notEarlierReason(stages, found.at, site)}; a job can only use outputs of jobs that finished before it starts`,
+        `${what} ${label}: ${notEarlierReason(stages, found.at, site)}; a job can only use outputs of jobs that finished before it starts`,
         link.keyPos,
         link.path,
       );
       continue;
     }
     const { outputs } = found.job;
+    if (link.fanOver === true) {
+      // Its value must be a JSON array: a declared output of a single job, never a fan-in.
+      const problem =
+        found.job.fanOut !== undefined
+          ? `job "${link.key.job}" fans out itself: its outputs are JSON objects keyed by instance, not lists`
+          : !outputs.includes(link.key.output)
+            ? `job "${link.key.job}" does not declare output ${link.key.output} (declare it in its "outputs")`
+            : undefined;
+      if (problem !== undefined)
+        ctx.error(
+          DiagnosticCode.fanOutLink,
+          `fan-out over ${label}: ${problem}`,
+          link.keyPos,
+          link.path,
+        );
+      continue;
+    }
+    if (found.job.fanOut !== undefined && SUMMARY_OUTPUTS.has(link.key.output)) continue;
     let outputSet = declared.get(found.job);
     if (outputSet === undefined) {
       outputSet = new Set(outputs);

@@ -20,6 +20,8 @@ export interface PendingLink {
   readonly keyPos: Position;
   readonly envPos: Position;
   readonly path: string;
+  /** The `over` of a `fan-out:` block, not a subscription: its source must declare the output. */
+  readonly fanOver?: true;
 }
 
 export function readSubscriptions(ctx: ParseContext, slot: Slot | undefined): PendingLink[] {
@@ -31,6 +33,15 @@ export function readSubscriptions(ctx: ParseContext, slot: Slot | undefined): Pe
       // Keys are data here: number the links instead (`subscriptions[2]`, in file order).
       const field = { ...raw, path: `${slot.path}[${count++}]` };
       const key = parseSubscriptionKey(field.name);
+      if (key === undefined && /^[^[\]]+\[[^\]]*\]\[[^\]]*\]$/.test(field.name.trim())) {
+        ctx.error(
+          DiagnosticCode.fanOutLink,
+          `"${field.name}" links to one instance of a fan-out, which cannot resolve before the run: link to the fan-out job itself ("stage.action.job[OUTPUT]") to get every instance's value as one JSON object keyed by instance name`,
+          field.keyPos,
+          field.path,
+        );
+        continue;
+      }
       if (key === undefined) {
         ctx.error(
           DiagnosticCode.subscriptionSyntax,

@@ -14,6 +14,7 @@ import type { ActionDefinition, JobDefinition, StageDefinition } from '../defini
 import { jobPath } from '../definition/model.js';
 import { AttemptLog } from './attempt-log.js';
 import { envForAttempt, messageOf, prepareJobEnv } from './job-environment.js';
+import { FanOutExecutor } from './fan-out-executor.js';
 import { NO_HOOK_RUNNER, runPostHook, runPreHook } from './job-hooks.js';
 import type { AttemptOutcome, JobRunners } from './job-runner.js';
 import { LOST_DURING_RESTART } from './recovery.js';
@@ -61,6 +62,10 @@ export function backoffDelay(retry: JobDefinition['retry'], failedAttempt: numbe
 }
 
 export class JobExecutor {
+  private readonly fanOut = new FanOutExecutor((exec, stage, action, job, scope) =>
+    this.run(exec, stage, action, job, scope),
+  );
+
   constructor(private readonly runners: JobRunners) {}
 
   /** Never rejects; the job ends in a terminal status. `scope` is the enclosing action's. */
@@ -106,6 +111,7 @@ export class JobExecutor {
     }
     const early = scope.cause();
     if (early !== undefined) return end('skipped', early.reason);
+    if (job.fanOut !== undefined) return this.fanOut.run(exec, stage, action, job, path, scope);
     const hooks = exec.services.hooks;
     if ((job.pre !== undefined || job.post !== undefined) && hooks === undefined) {
       return end('failed', NO_HOOK_RUNNER);

@@ -5,7 +5,7 @@
 import type { WorkflowDefinition } from '../definition/model.js';
 import { ErrorCode, UserError } from '../errors.js';
 import type { ReusedJob } from './run-execution.js';
-import type { RunSnapshot } from './snapshot.js';
+import type { JobRunSnapshot, RunSnapshot } from './snapshot.js';
 import { isTerminal } from './status.js';
 
 export interface RerunPlan {
@@ -18,7 +18,7 @@ export interface RerunPlan {
 /**
  * Plans a re-run of `old` from its first failed job. Within each action, the jobs that succeeded
  * before its first job that did not (inactive ones aside) are kept; everything from there on runs
- * again. Later stages were skipped in the old run, so they run again entirely.
+ * again, except the instances of a fan-out job that succeeded (kept by instance path). Later stages were skipped in the old run, so they run again entirely.
  *
  * @throws UserError `RERUN_NOT_POSSIBLE` when the run is another workflow's, has not ended,
  *   succeeded, or did not keep its workspace.
@@ -48,12 +48,35 @@ export function planRerun(old: RunSnapshot, workflow: WorkflowDefinition): Rerun
     for (const action of stage.actions) {
       for (const job of action.jobs) {
         if (job.status === 'skipped' && job.reason === 'inactive') continue;
-        if (job.status !== 'succeeded') break;
+        if (job.status !== 'succeeded') {
+          // A fan-out keeps its instances that succeeded: only the others run again.
+          keepInstances(job, action.path, old.runId, reused);
+          break;
+        }
         reused.set(job.path, { outputs: { ...job.outputs }, fromRunId: old.runId });
       }
     }
   }
   return { reused, workspaceRunId: old.workspaceRunId ?? old.runId };
+}
+
+/** Adds the succeeded instances of fan-out job `job` to `reused`, by instance path. */
+function keepInstances(
+  job: JobRunSnapshot,
+  actionPath: string,
+  fromRunId: string,
+  reused: Map<string, ReusedJob>,
+): void {
+  for (const instance of job.fanOut?.instances ?? []) {
+    if (instance.status !== 'succeeded') continue;
+    reused.set(`${actionPath}.${instance.name}`, {
+      outputs: { ...instance.outputs },
+      fromRunId:
+        instance.reason?.startsWith('reused from run ') === true
+          ? instance.reason.slice('reused from run '.length)
+          : fromRunId,
+    });
+  }
 }
 
 /** The error for a re-run whose earlier run cannot be found. */

@@ -8,11 +8,14 @@ import { UnexpectedError } from '../errors.js';
 import type { EventScope, NewEngineEvent } from './events.js';
 import type {
   ActionRunSnapshot,
+  FanOutSnapshot,
+  InstanceSummary,
   JobRunSnapshot,
   LogTruncation,
   RunSnapshot,
   StageRunSnapshot,
 } from './snapshot.js';
+import { foldInstance, newFanOut } from './fan-out-state.js';
 import { isTerminal, nodeTransitions, runTransitions } from './status.js';
 import type { NodeStatus, RunStatus } from './status.js';
 
@@ -90,7 +93,12 @@ export class RunState {
       this.stages.set(stage.name, stage);
       for (const action of stage.actions) {
         this.actions.set(action.path, action);
-        for (const job of action.jobs) this.jobs.set(job.path, job);
+        for (const job of action.jobs) {
+          this.jobs.set(job.path, job);
+          // Instances that were running before an engine restart (rebuilt from events).
+          for (const instance of Object.values(job.fanOut?.active ?? {}))
+            this.jobs.set(instance.path, instance);
+        }
       }
     }
   }
@@ -113,6 +121,39 @@ export class RunState {
 
   job(path: string): JobRunSnapshot {
     return must(this.jobs.get(path), 'job', path);
+  }
+
+  /**
+   * Starts the instance bookkeeping of fan-out job `path` (no event: the job's own `running`
+   * event says it started).
+   */
+  initFanOut(path: string, total: number): FanOutSnapshot {
+    const job = this.job(path);
+    job.fanOut ??= newFanOut(total);
+    job.fanOut.total = total;
+    return job.fanOut;
+  }
+
+  /** Adds a pending node for a fan-out instance about to start (it emits its own events). */
+  addInstance(parentPath: string, name: string): string {
+    const fan = this.job(parentPath).fanOut;
+    if (fan === undefined)
+      throw new UnexpectedError('UNKNOWN_NODE', `${parentPath} has no fan-out`);
+    const path = `${parentPath.slice(0, parentPath.lastIndexOf('.'))}.${name}`;
+    this.jobs.set(path, { name, path, status: 'pending', attempt: 0, outputs: {} });
+    fan.started += 1;
+    return path;
+  }
+
+  /**
+   * Folds an ended instance into its fan-out's counts and summary and drops its node.
+   * `keepOutputs`: keep its outputs in the summary (the job declares outputs).
+   */
+  endInstance(parentPath: string, path: string, keepOutputs: boolean): InstanceSummary {
+    const fan = this.job(parentPath).fanOut as FanOutSnapshot;
+    const node = this.job(path);
+    this.jobs.delete(path);
+    return foldInstance(fan, node, keepOutputs);
   }
 
   /** Emits the run's first event (its current status, normally `queued`), with creation data. */

@@ -20,6 +20,46 @@ export interface JobRunSnapshot {
   backendId?: string;
   /** Set when the log of the latest attempt is not complete in the log store (see {@link LogTruncation}). */
   logTruncated?: LogTruncation;
+  /** Set on a job that fans out (`matrix:`/`fan-out:`): its instances, counted and summarised. */
+  fanOut?: FanOutSnapshot;
+}
+
+/**
+ * The instances of a fan-out job. Only running instances have a full node (and events, logs);
+ * an ended instance is kept as one {@link InstanceSummary}, and one not started yet as nothing
+ * at all, so a run's state grows with what runs plus a few fields per ended instance.
+ */
+export interface FanOutSnapshot {
+  /** Instances the fan-out has (known once it started: a dynamic list is read then). */
+  total: number;
+  /** Instances started so far (ended ones included). */
+  started: number;
+  passed: number;
+  /** Failed, timed out or cancelled. */
+  failed: number;
+  /** Not started (fail-fast, cancel) or skipped by a pre hook; set when the fan-out ends. */
+  skipped: number;
+  /** Ended instances, in the order they ended. */
+  instances: InstanceSummary[];
+  /**
+   * Started instances that have not ended, by name: full nodes, at most `max-parallel` of them
+   * (a restarted engine resumes them from here).
+   */
+  active: Record<string, JobRunSnapshot>;
+}
+
+/** What is kept of an ended fan-out instance. */
+export interface InstanceSummary {
+  /** `job[axis=value,...]` or `job[index]`; its path is the job's action path + `.` + name. */
+  readonly name: string;
+  readonly status: NodeStatus;
+  readonly attempt: number;
+  readonly exitCode?: number | null;
+  /** From its first start to its end. */
+  readonly durationMs?: number;
+  readonly reason?: string;
+  /** Only for a succeeded instance of a job that declares outputs (fan-in links, re-runs). */
+  readonly outputs?: Readonly<Record<string, string>>;
 }
 
 /**

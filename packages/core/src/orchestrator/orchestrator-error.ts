@@ -19,7 +19,7 @@ export class OrchestratorError extends ContainerOpsError {
     return new OrchestratorError(
       ErrorCode.imageNotSupported,
       `the ${orchestrator} orchestrator runs no images: job wants image "${image}" but has no ` +
-        `\`command\`. Run it on an orchestrator that runs images or give the job a command.`,
+        `\`command\`. Run it on a container orchestrator (one that runs images) or give the job a command.`,
       'user',
     );
   }

@@ -19,6 +19,7 @@
  * | `FAKE_WRITE_FILE=p=c`  | writes content `c` at path `p` of the run's simulated workspace         |
  * | `FAKE_READ_FILE=p`     | prints the workspace file `p` on stdout; missing: stderr message, exit 1 |
  * | `FAKE_IGNORE_TERM=1`   | the graceful stop is ignored; only the kill after `graceMs` ends it     |
+ * | `FAKE_FAIL_WHEN=N=v,…` | exit 1 (or `FAKE_EXIT_CODE` if non-zero) at once, without `FAKE_DELAY_MS`, only when env `N` is `v` (any pair); else exit 0 |
  *
  * Order of effects inside one job: write file, read file, echo env, stdout lines, repeated lines,
  * the long line, stderr lines, delay, exit (with the output file).
@@ -40,6 +41,7 @@ export const FakeEnv = {
   writeFile: 'FAKE_WRITE_FILE',
   readFile: 'FAKE_READ_FILE',
   ignoreTerm: 'FAKE_IGNORE_TERM',
+  failWhen: 'FAKE_FAIL_WHEN',
 } as const;
 
 /** What one fake job does, decoded from its env. */
@@ -77,6 +79,23 @@ function flag(value: string | undefined): boolean {
   return value !== undefined && value !== '' && value !== '0' && value !== 'false';
 }
 
+/** `FAKE_EXIT_CODE`, or with `FAKE_FAIL_WHEN` (fan-out instances told apart by their inputs) a conditional exit. */
+function exitCodeOf(env: Readonly<Record<string, string>>): number {
+  const code = int(env[FakeEnv.exitCode], 0);
+  const hit = failsWhen(env);
+  return hit === undefined ? code : hit ? code || 1 : 0;
+}
+
+/** Whether a `FAKE_FAIL_WHEN` pair matches; undefined without one. */
+function failsWhen(env: Readonly<Record<string, string>>): boolean | undefined {
+  const when = env[FakeEnv.failWhen];
+  if (when === undefined || when === '') return undefined;
+  return when.split(',').some((pair) => {
+    const eq = pair.indexOf('=');
+    return eq > 0 && env[pair.slice(0, eq).trim()] === pair.slice(eq + 1).trim();
+  });
+}
+
 /** Decodes a job's env into what the fake does. Unknown or malformed numbers fall back to defaults. */
 export function parseFakeScript(env: Readonly<Record<string, string>>): FakeScript {
   const write = env[FakeEnv.writeFile];
@@ -93,8 +112,9 @@ export function parseFakeScript(env: Readonly<Record<string, string>>): FakeScri
     stderr: lines(env[FakeEnv.stderr]),
     stdoutRepeat: Math.max(0, int(env[FakeEnv.stdoutRepeat], 0)),
     ...(long === null ? {} : { stdoutLong: [long[2] ?? '', Number(long[1])] as const }),
-    exitCode: int(env[FakeEnv.exitCode], 0),
-    delayMs: Math.max(0, int(env[FakeEnv.delayMs], 0)),
+    exitCode: exitCodeOf(env),
+    // A `FAKE_FAIL_WHEN` hit fails at once, so it ends before its siblings (fail-fast tests).
+    delayMs: failsWhen(env) ? 0 : Math.max(0, int(env[FakeEnv.delayMs], 0)),
     startError: env[FakeEnv.startError] || undefined,
     outputFile: env[FakeEnv.outputFile],
     oom: flag(env[FakeEnv.oom]),

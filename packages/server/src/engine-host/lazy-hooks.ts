@@ -1,6 +1,7 @@
 /**
- * The Lua hook runner, created on the first hook (fengari and its worker threads cost memory and
- * start-up time a server whose workflows have no hooks should not pay).
+ * The engine's hook runner: the `hook` plugin (built-in `lua`, or a loaded plugin of that name)
+ * created through the plugin host on the first hook a job has — fengari and its worker threads
+ * cost memory and start-up time that a server whose workflows have no hooks should not pay.
  */
 import type {
   HookRunner,
@@ -9,15 +10,23 @@ import type {
   PreHookContext,
   PreHookResult,
 } from '@containerops/core';
-import type { LuaHookRunner } from '@containerops/hook-lua';
+import type { HookPlugin } from '@containerops/sdk';
 
-export class LazyLuaHooks implements HookRunner {
-  readonly name = 'lua';
-  private runner: Promise<LuaHookRunner> | undefined;
+export class LazyHooks implements HookRunner {
+  private plugin: Promise<HookPlugin> | undefined;
 
-  private get(): Promise<LuaHookRunner> {
-    this.runner ??= import('@containerops/hook-lua').then((m) => m.createLuaHookRunner());
-    return this.runner;
+  /**
+   * @param name the hook plugin's name, as workflows' hooks and diagnostics know it (`lua`)
+   * @param create makes the plugin (through the plugin host); called at most once
+   */
+  constructor(
+    readonly name: string,
+    private readonly create: () => Promise<HookPlugin>,
+  ) {}
+
+  private get(): Promise<HookPlugin> {
+    this.plugin ??= this.create();
+    return this.plugin;
   }
 
   async runPre(ctx: PreHookContext): Promise<PreHookResult> {
@@ -29,6 +38,6 @@ export class LazyLuaHooks implements HookRunner {
   }
 
   async close(): Promise<void> {
-    if (this.runner !== undefined) await (await this.runner).close();
+    if (this.plugin !== undefined) await (await this.plugin).close?.();
   }
 }

@@ -37,7 +37,7 @@ const plugin = definePlugin({
     if (!isAbsolute(config.path) && context.dataDir === undefined)
       throw new Error(`path "${config.path}" is relative but the host gives no data directory`);
     const path = isAbsolute(config.path) ? config.path : join(context.dataDir ?? '', config.path);
-    context.logger.info('log store opened', { path });
+    context.logger.debug('log store opened', { path });
     return new __CLASS__LogStore(path);
   },
 });

@@ -1,0 +1,206 @@
+/**
+ * Runs a job that fans out (`matrix:` or `fan-out:`): one instance of the job per combination
+ * or list item, at most `max-parallel` at a time, each through the ordinary job executor (so
+ * retries, timeouts, hooks, secrets and logs work per instance).
+ *
+ * Scale: instances are made one at a time from a cursor, only when a slot is free; a running
+ * instance has a full node (events, logs), an ended one is folded into its fan-out's counts and
+ * a compact {@link InstanceSummary}; an instance not started yet does not exist.
+ *
+ * Control: with `fail-fast` (the default) the first failed instance stops new starts and
+ * cancels the running ones; without it every instance runs. The fan-out job succeeds only if
+ * every instance did. Its outputs are the counts (`fan-out.total`, `.passed`, `.failed`,
+ * `.skipped`) and, for each declared output, one JSON object of the instances' values keyed by
+ * instance name (the fan-in a later job links to).
+ */
+import { formatCoData } from '../contract/co-data.js';
+import { FAN_OUT_SUMMARY_OUTPUTS } from '../definition/fan-out-limits.js';
+import type { ActionDefinition, JobDefinition, StageDefinition } from '../definition/model.js';
+import { jobPath } from '../definition/model.js';
+import { isFailure } from './action-executor.js';
+import { FanOutListError, fanOutCursor } from './fan-out-cursor.js';
+import type { FanOutCursor, FanOutItem } from './fan-out-cursor.js';
+import type { JobResult, NodeResult } from './job-executor.js';
+import type { RunExecution } from './run-execution.js';
+import type { FanOutSnapshot, InstanceSummary } from './snapshot.js';
+import type { NodeStatus } from './status.js';
+import { stoppedStatus } from './timeouts.js';
+import type { StopScope } from './timeouts.js';
+
+/** Runs one (non-fan-out) job; the job executor's `run`. */
+export type RunOneJob = (
+  exec: RunExecution,
+  stage: StageDefinition,
+  action: ActionDefinition,
+  job: JobDefinition,
+  scope: StopScope,
+) => Promise<JobResult>;
+
+/** Prefix of the reason a fan-out over a list fails with when the list cannot be used. */
+export const FAN_OUT_LIST_INVALID = 'FAN_OUT_LIST_INVALID';
+
+/** The job definition of one instance: the job's, named after the item, with its inputs added. */
+export function instanceJob(job: JobDefinition, item: FanOutItem): JobDefinition {
+  const { fanOut, ...rest } = job;
+  void fanOut;
+  const given = job.env['CO_DATA'];
+  // A `CO_DATA` written in the file is passed verbatim (docs/design.md §3): the item's pairs are
+  // appended so the component finds them there too.
+  const env =
+    given === undefined
+      ? job.env
+      : { ...job.env, CO_DATA: `${given} ${formatCoData(item.inputs)}`.trim() };
+  return { ...rest, name: item.name, env, inputs: { ...job.inputs, ...item.inputs } };
+}
+
+export class FanOutExecutor {
+  constructor(private readonly runJob: RunOneJob) {}
+
+  /** Never rejects; `path` is the fan-out job's, which is pending or (after a restart) running. */
+  async run(
+    exec: RunExecution,
+    stage: StageDefinition,
+    action: ActionDefinition,
+    job: JobDefinition,
+    path: string,
+    scope: StopScope,
+  ): Promise<JobResult> {
+    const { state } = exec;
+    const f = job.fanOut;
+    if (f === undefined) throw new Error(`job ${path} does not fan out`);
+    if (state.job(path).status !== 'running') state.setJob(path, 'running', { attempt: 1 });
+    const fail = (reason: string): NodeResult => {
+      state.setJob(path, 'failed', { reason });
+      return { status: 'failed', reason };
+    };
+
+    let cursor: FanOutCursor;
+    try {
+      let text: string | undefined;
+      if (f.kind === 'list') {
+        const from = jobPath(f.over.stage, f.over.action, f.over.job);
+        const outputs = exec.outputs.get(from);
+        text = outputs?.[f.over.output];
+        if (text === undefined)
+          return fail(
+            `${FAN_OUT_LIST_INVALID}: fan-out over ${from}[${f.over.output}]: ${outputs === undefined ? 'that job has not succeeded in this run' : 'that job did not report the output'}`,
+          );
+      }
+      cursor = fanOutCursor(job, text);
+    } catch (error) {
+      if (!(error instanceof FanOutListError) || f.kind !== 'list') throw error;
+      const { over } = f;
+      return fail(
+        `${FAN_OUT_LIST_INVALID}: fan-out over ${jobPath(over.stage, over.action, over.job)}[${over.output}]: the value ${error.message}`,
+      );
+    }
+
+    const fan = state.initFanOut(path, cursor.total);
+    const actionPath = path.slice(0, path.lastIndexOf('.'));
+    const keepOutputs = job.outputs.length > 0;
+    // Instances that ended before (a restart) are not run again.
+    const ended = new Set(fan.instances.map((i) => i.name));
+    const group = scope.child();
+    let running = 0;
+    let wake: (() => void) | undefined;
+    const slotFreed = (): Promise<void> =>
+      new Promise((resolve) => {
+        wake = resolve;
+      });
+    let first: { readonly name: string; readonly result: NodeResult } | undefined;
+
+    try {
+      for (;;) {
+        while (running >= f.maxParallel) await slotFreed();
+        if (group.aborted) break;
+        const item = cursor.next();
+        if (item === undefined) break;
+        if (ended.has(item.name)) continue;
+        const instancePath = `${actionPath}.${item.name}`;
+        const reused = exec.reused.get(instancePath);
+        if (reused !== undefined) {
+          fan.started += 1;
+          fan.passed += 1;
+          fan.instances.push({
+            name: item.name,
+            status: 'succeeded',
+            attempt: 0,
+            reason: `reused from run ${reused.fromRunId}`,
+            ...(keepOutputs ? { outputs: reused.outputs } : {}),
+          });
+          continue;
+        }
+        state.addInstance(path, item.name);
+        running += 1;
+        void this.runJob(exec, stage, action, instanceJob(job, item), group).then(
+          async (result) => {
+            if (result.released !== undefined) await result.released;
+            state.endInstance(path, instancePath, keepOutputs);
+            exec.outputs.delete(instancePath);
+            if (isFailure(result.status) && first === undefined) {
+              first = { name: item.name, result };
+              if (f.failFast && scope.cause() === undefined)
+                group.abort({
+                  kind: 'cancel',
+                  reason: `cancelled: fail-fast after ${item.name} ${result.status}`,
+                });
+            }
+            running -= 1;
+            const w = wake;
+            wake = undefined;
+            w?.();
+          },
+        );
+      }
+      while (running > 0) await slotFreed();
+    } finally {
+      group.dispose();
+    }
+
+    fan.skipped = fan.total - fan.passed - fan.failed;
+    const outputs = fanOutOutputs(job, fan);
+    const cause = scope.cause();
+    let status: NodeStatus = 'succeeded';
+    let reason: string | undefined;
+    if (cause !== undefined) {
+      status = stoppedStatus(cause);
+      reason = cause.reason;
+    } else if (fan.failed > 0) {
+      status = 'failed';
+      const why =
+        first === undefined
+          ? ''
+          : `; first: ${first.name}: ${first.result.reason ?? first.result.status}`;
+      const stopped = f.failFast && fan.skipped > 0 ? `; fail-fast: ${fan.skipped} not run` : '';
+      reason = `${fan.failed} of ${fan.total} instances failed${why}${stopped}`;
+    }
+    if (status === 'succeeded') exec.outputs.set(path, outputs);
+    state.setJob(path, status, reason === undefined ? { outputs } : { reason, outputs });
+    return reason === undefined ? { status } : { status, reason };
+  }
+}
+
+/** The counts, then one JSON object per declared output: instance name → value. */
+export function fanOutOutputs(job: JobDefinition, fan: FanOutSnapshot): Record<string, string> {
+  const [total, passed, failed, skipped] = FAN_OUT_SUMMARY_OUTPUTS;
+  const outputs: Record<string, string> = {
+    [total]: String(fan.total),
+    [passed]: String(fan.passed),
+    [failed]: String(fan.failed),
+    [skipped]: String(fan.skipped),
+  };
+  for (const key of job.outputs) {
+    const values: Record<string, string> = {};
+    for (const instance of sortedByName(fan.instances)) {
+      const value = instance.outputs?.[key];
+      if (value !== undefined) values[instance.name] = value;
+    }
+    outputs[key] = JSON.stringify(values);
+  }
+  return outputs;
+}
+
+/** Ended order depends on timing; the fan-in object does not. */
+function sortedByName(instances: readonly InstanceSummary[]): readonly InstanceSummary[] {
+  return [...instances].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
