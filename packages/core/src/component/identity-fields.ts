@@ -77,7 +77,7 @@ function pad(version: string): string {
 
 /**
  * An image reference: `[host[:port]/]path[:tag][@digest]`, path segments lower-case. Not the
- * full grammar of the distribution spec, but it refuses what `docker build -t` would refuse.
+ * full grammar of the distribution spec, but it refuses what an image build's tag option would refuse.
  */
 const IMAGE_REFERENCE =
   /^(?:[A-Za-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;

@@ -85,8 +85,8 @@ const SIGNALS: Readonly<Record<number, string>> = {
 
 /**
  * Shells report death by signal N as exit code 128 + N; say so, it is a common puzzle. No guess
- * at the cause: a memory kill that the backend saw is `JobExit.reason` `oom` (Docker's
- * `OOMKilled`), so a 137 here is a SIGKILL from elsewhere (`docker kill`, the host).
+ * at the cause: a memory kill that the backend saw is `JobExit.reason` `oom` (the backend's
+ * own OOM flag), so a 137 here is a SIGKILL from elsewhere (a manual kill, the host).
  */
 function describeExitCode(code: number): string {
   const signal = code > 128 ? SIGNALS[code - 128] : undefined;

@@ -101,6 +101,7 @@ export class Engine implements EngineApi {
       orchestrator: options.orchestrator,
       store: this.store,
       outbox: this.outbox,
+      logs: this.logs,
       stopGraceMs: options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
       logLimitBytes: Math.max(0, options.maxLogBytesPerAttempt ?? 0),
       ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
@@ -268,7 +269,7 @@ export class Engine implements EngineApi {
    * refused that event (the outbox gave up after retries). Resuming a log is exact per stream;
    * across stdout and stderr it relies on the backend storing lines in stamp order (a line of
    * one stream stored after, but stamped before, the other stream's last stored line would be
-   * skipped; docker: `plugins/orchestrator-docker` README). A run is found only
+   * skipped; each orchestrator's README says how its backend orders them). A run is found only
    * once its first snapshot is stored (at `start`). Backends that cannot re-attach (`local`)
    * lose their running attempts.
    *
@@ -395,7 +396,7 @@ export class Engine implements EngineApi {
       const rerun = request.rerun;
       void this.launch(active, rerun?.fromFailed === true ? rerun.runId : undefined, true);
     } else {
-      exec.recovery = applyRecovery(exec, plan.jobs);
+      exec.recovery = applyRecovery(exec, plan.jobs, plan.orphans);
       void exec.save(); // the rebuilt state, at once
       void this.launch(active, undefined, true);
     }

@@ -21,6 +21,7 @@ import { isFailure } from './action-executor.js';
 import { FanOutListError, fanOutCursor } from './fan-out-cursor.js';
 import type { FanOutCursor, FanOutItem } from './fan-out-cursor.js';
 import type { JobResult, NodeResult } from './job-executor.js';
+import { scanAttemptLog } from './recovery-plan.js';
 import type { RunExecution } from './run-execution.js';
 import type { FanOutSnapshot, InstanceSummary } from './snapshot.js';
 import type { NodeStatus } from './status.js';
@@ -131,6 +132,7 @@ export class FanOutExecutor {
           continue;
         }
         state.addInstance(path, item.name);
+        await this.adoptOrphan(exec, job, instancePath);
         running += 1;
         void this.runJob(exec, stage, action, instanceJob(job, item), group).then(
           async (result) => {
@@ -177,6 +179,35 @@ export class FanOutExecutor {
     if (status === 'succeeded') exec.outputs.set(path, outputs);
     state.setJob(path, status, reason === undefined ? { outputs } : { reason, outputs });
     return reason === undefined ? { status } : { status, reason };
+  }
+
+  /**
+   * After an engine restart: an instance whose attempt the backend runs already, though no event
+   * of it was stored (started just before the crash), is followed instead of started again.
+   */
+  private async adoptOrphan(
+    exec: RunExecution,
+    job: JobDefinition,
+    instancePath: string,
+  ): Promise<void> {
+    const orphan = exec.recovery?.orphan(
+      exec.runId,
+      instancePath,
+      1 + Math.max(0, job.retry.limit),
+    );
+    if (orphan === undefined || exec.recovery === undefined) return;
+    const logs = exec.services.logs;
+    const tail =
+      logs === undefined
+        ? { lastSeq: 0, priorStdout: [] }
+        : await scanAttemptLog(logs, exec.runId, instancePath, orphan.attempt);
+    exec.recovery.resumeAs(instancePath, {
+      mode: 'follow',
+      attempt: orphan.attempt,
+      handle: orphan.handle,
+      ...tail,
+    });
+    exec.state.setJob(instancePath, 'running', { attempt: orphan.attempt });
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Identifiers the engine makes: run ids and per-attempt job ids that are safe as container,
- * process and Kubernetes object names.
+ * process and cluster object names (DNS-label rules).
  */
 
 const RUN_TIME_WIDTH = 9; // base36 ms timestamps stay 9 characters until the year 5188

@@ -28,8 +28,14 @@ export interface RecoveryPlan {
   readonly snapshot: RunSnapshot;
   /** Absent when it was never saved: the run cannot be resumed and is ended `failed`. */
   readonly request?: RunRequest;
-  /** Jobs with an attempt to resume, by path. */
+  /** Jobs with an attempt to resume, by path (fan-out instances that had started included). */
   readonly jobs: Map<string, JobResume>;
+  /**
+   * Backend objects of the run that no job or started instance claims, by job id: attempts of
+   * fan-out instances started just before the restart, whose first event was never stored. The
+   * fan-out adopts them when it reaches them (it knows their names, and so their ids).
+   */
+  readonly orphans: Map<string, { readonly attempt: number; readonly handle: JobHandle }>;
   /** For a re-run from failed: the jobs kept from the earlier run. */
   readonly reused: ReadonlyMap<string, ReusedJob>;
 }
@@ -66,10 +72,12 @@ export async function planRecovery(deps: RecoveryDeps): Promise<RecoveryPlan[]> 
           });
     replayEvents(snapshot, events);
     const live = request !== undefined && !isTerminal(snapshot.status);
+    const orphans = new Map<string, { readonly attempt: number; readonly handle: JobHandle }>();
     plans.push({
       snapshot,
       ...(request === undefined ? {} : { request }),
-      jobs: live ? await planJobs(snapshot, deps) : new Map(),
+      jobs: live ? await planJobs(snapshot, deps, orphans) : new Map(),
+      orphans,
       reused: live ? await reusedJobs(request, deps.store) : new Map(),
     });
   }
@@ -90,6 +98,7 @@ export async function planRecovery(deps: RecoveryDeps): Promise<RecoveryPlan[]> 
 async function planJobs(
   snapshot: RunSnapshot,
   deps: RecoveryDeps,
+  orphans: Map<string, { readonly attempt: number; readonly handle: JobHandle }>,
 ): Promise<Map<string, JobResume>> {
   const { runId } = snapshot;
   const found = new Map<string, { readonly attempt: number; readonly handle: JobHandle }>();
@@ -98,14 +107,32 @@ async function planJobs(
     const path = `${l[JobLabel.stage] ?? ''}.${l[JobLabel.action] ?? ''}.${l[JobLabel.job] ?? ''}`;
     const attempt = Number(l[JobLabel.attempt]);
     if (!Number.isInteger(attempt) || attempt < 1) continue;
-    if (handle.id !== jobAttemptId(runId, path, attempt)) continue;
+    if (handle.id !== jobAttemptId(runId, path, attempt)) {
+      // A fan-out instance: its name is not a valid label value, so its path cannot be read
+      // back from the labels; it is matched by its deterministic id instead.
+      orphans.set(handle.id, { attempt, handle });
+      continue;
+    }
     const known = found.get(path);
     if (known === undefined || known.attempt < attempt) found.set(path, { attempt, handle });
   }
+  const claimInstance = (path: string, attempt: number): void => {
+    // The latest attempt the backend knows: one beyond the stored events, or the stored one.
+    for (const n of [attempt + 1, attempt]) {
+      const id = jobAttemptId(runId, path, n);
+      const orphan = orphans.get(id);
+      if (orphan === undefined) continue;
+      orphans.delete(id);
+      found.set(path, orphan);
+      return;
+    }
+  };
   const resumes = new Map<string, JobResume>();
   for (const stage of snapshot.stages) {
     for (const action of stage.actions) {
-      for (const job of action.jobs) {
+      const jobs = action.jobs.flatMap((job) => [job, ...Object.values(job.fanOut?.active ?? {})]);
+      for (const job of jobs) {
+        if (job.path.includes('[')) claimInstance(job.path, job.attempt);
         if (isTerminal(job.status)) continue;
         const latest = found.get(job.path);
         const follow =

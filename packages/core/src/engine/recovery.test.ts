@@ -403,3 +403,97 @@ describe('scanAttemptLog', () => {
     expect(await scanAttemptLog(logs, 'r', 's.a.j', 1)).toEqual({ lastSeq: 0, priorStdout: [] });
   });
 });
+
+describe('Engine.recover in the middle of a fan-out', () => {
+  /** One job fanning out over `n` = 1..count, `maxParallel` at a time. */
+  function fanOut(count: number, maxParallel: number, env: Record<string, string>) {
+    return workflow([
+      stage('one', [
+        action('x', [
+          job('t', env, {
+            outputs: ['CO_N'],
+            fanOut: {
+              kind: 'matrix',
+              axes: [{ name: 'n', values: Array.from({ length: count }, (_, i) => String(i + 1)) }],
+              include: [],
+              exclude: [],
+              maxParallel,
+              failFast: true,
+            },
+          }),
+        ]),
+      ]),
+    ]);
+  }
+  const instanceStarts = (fake: FakeOrchestrator): Map<string, number> => {
+    const counts = new Map<string, number>();
+    for (const s of fake.started) counts.set(s.job, (counts.get(s.job) ?? 0) + 1);
+    return counts;
+  };
+
+  it('loses no instance and runs none twice: running ones are followed, the rest start', async () => {
+    // 3 at a time, each printing one line then running 300 ms: engine A dies once the 4th line
+    // is stored, i.e. while the second batch of three runs.
+    const w = world({ killAfterLines: 4 });
+    w.a.start(fanOut(10, 3, { FAKE_ECHO_ENV: 'CO_N', FAKE_DELAY_MS: '300' }), { runId: 'r1' });
+    await until('engine A to die', () => w.crash.dead);
+    const startedBefore = w.fake.started.length;
+    expect(startedBefore).toBeGreaterThanOrEqual(4);
+    expect(startedBefore).toBeLessThan(10);
+
+    const [recovered] = await w.b().recover();
+    const final = await recovered?.done;
+    expect(final?.status).toBe('succeeded');
+    const starts = instanceStarts(w.fake);
+    expect([...starts.keys()].sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `t[n=${i + 1}]`).sort(),
+    );
+    expect([...starts.values()].every((n) => n === 1)).toBe(true); // none twice
+    const t = final === undefined ? undefined : jobOf(final, 'one.x.t');
+    expect(t?.fanOut).toMatchObject({ total: 10, started: 10, passed: 10, failed: 0, active: {} });
+    expect(t?.fanOut?.instances).toHaveLength(10);
+    const fanIn = JSON.parse(t?.outputs['CO_N'] ?? '{}') as Record<string, string>;
+    expect(Object.keys(fanIn)).toHaveLength(10);
+    expect(fanIn['t[n=7]']).toBe('7');
+    // One `running` event per instance over both engines: the followed ones were not restarted.
+    const events = await w.store.readEvents({ runId: 'r1' });
+    const running = events.filter((e) => e.path.includes('[') && e.status === 'running');
+    expect(running).toHaveLength(10);
+    expect(new Set(running.map((e) => e.path)).size).toBe(10);
+    expect(w.fake.retainedJobs()).toBe(0);
+  });
+
+  it('adopts an instance started just before the crash whose running event was never stored', async () => {
+    const w = world({
+      onCall: (method, args, crash) => {
+        if (method === 'start' && (args[0] as JobSpec).job === 't[n=3]') {
+          crash.kill();
+          void w.fake.start(args[0] as JobSpec);
+        }
+      },
+    });
+    w.a.start(fanOut(5, 1, { FAKE_ECHO_ENV: 'CO_N', FAKE_DELAY_MS: '50' }), { runId: 'r1' });
+    await until('engine A to die', () => w.crash.dead);
+    await until('t[n=3] to start', () => instanceStarts(w.fake).get('t[n=3]') === 1);
+    const before = await w.store.readEvents({ runId: 'r1' });
+    expect(before.some((e) => e.path === 'one.x.t[n=3]')).toBe(false);
+
+    const [recovered] = await w.b().recover();
+    const final = await recovered?.done;
+    expect(final?.status).toBe('succeeded');
+    expect([...instanceStarts(w.fake).values()]).toEqual([1, 1, 1, 1, 1]);
+    const events = await w.store.readEvents({ runId: 'r1' });
+    expect(events.filter((e) => e.path === 'one.x.t[n=3]').map((e) => e.status)).toEqual([
+      'running',
+      'succeeded',
+    ]);
+    const t = final === undefined ? undefined : jobOf(final, 'one.x.t');
+    expect(JSON.parse(t?.outputs['CO_N'] ?? '{}')).toEqual({
+      't[n=1]': '1',
+      't[n=2]': '2',
+      't[n=3]': '3',
+      't[n=4]': '4',
+      't[n=5]': '5',
+    });
+  });
+});

@@ -9,6 +9,7 @@
  * was running is resumed per its {@link JobResume}.
  */
 import type { JobHandle } from '../orchestrator/orchestrator.js';
+import { jobAttemptId } from './ids.js';
 import type { NodeResult } from './job-executor.js';
 import type { RunExecution } from './run-execution.js';
 import type { NodeStatus } from './status.js';
@@ -40,7 +41,39 @@ export interface JobResume {
 
 /** The recovery state of one run, held by its {@link RunExecution} while it executes. */
 export class RunRecovery {
-  constructor(private readonly resumes: Map<string, JobResume>) {}
+  constructor(
+    private readonly resumes: Map<string, JobResume>,
+    /** Unclaimed backend objects by job id (see `RecoveryPlan.orphans`). */
+    private readonly orphans: Map<
+      string,
+      { readonly attempt: number; readonly handle: JobHandle }
+    > = new Map(),
+  ) {}
+
+  /**
+   * For a fan-out instance about to start: the latest of its attempts `1..maxAttempts` that the
+   * backend runs already (started just before the restart, no event stored), given once.
+   */
+  orphan(
+    runId: string,
+    path: string,
+    maxAttempts: number,
+  ): { readonly attempt: number; readonly handle: JobHandle } | undefined {
+    if (this.orphans.size === 0) return undefined;
+    for (let attempt = maxAttempts; attempt >= 1; attempt--) {
+      const id = jobAttemptId(runId, path, attempt);
+      const found = this.orphans.get(id);
+      if (found === undefined) continue;
+      this.orphans.delete(id);
+      return found;
+    }
+    return undefined;
+  }
+
+  /** Sets how job `path` resumes (an adopted orphan). */
+  resumeAs(path: string, resume: JobResume): void {
+    this.resumes.set(path, resume);
+  }
 
   /** The result of a node that had ended before the restart; undefined when it still has to run. */
   recorded(node: {
@@ -68,11 +101,16 @@ export class RunRecovery {
  * attempt; a run marked `waiting` with no pause stage waiting goes back to `running`. Restores
  * the outputs of succeeded jobs for data links. Synchronous; call it once, before executing.
  */
-export function applyRecovery(exec: RunExecution, resumes: Map<string, JobResume>): RunRecovery {
+export function applyRecovery(
+  exec: RunExecution,
+  resumes: Map<string, JobResume>,
+  orphans?: Map<string, { readonly attempt: number; readonly handle: JobHandle }>,
+): RunRecovery {
   const { state } = exec;
   for (const stage of state.snapshot.stages) {
     for (const action of stage.actions) {
-      for (const job of action.jobs) {
+      const jobs = action.jobs.flatMap((job) => [job, ...Object.values(job.fanOut?.active ?? {})]);
+      for (const job of jobs) {
         if (job.status === 'succeeded') exec.outputs.set(job.path, { ...job.outputs });
         const resume = resumes.get(job.path);
         if (resume?.mode !== 'follow') continue;
@@ -89,5 +127,5 @@ export function applyRecovery(exec: RunExecution, resumes: Map<string, JobResume
   if (state.status === 'waiting' && !state.snapshot.stages.some((s) => s.status === 'waiting')) {
     state.setRun('running');
   }
-  return new RunRecovery(resumes);
+  return new RunRecovery(resumes, orphans);
 }

@@ -10,7 +10,7 @@ import type { HookRunner, PauseDecision, SecretProvider, StartRunOptions } from 
 import type { Outbox } from './outbox.js';
 import type { RunRecovery } from './recovery.js';
 import type { RunState } from './run-state.js';
-import type { RunStore } from './store.js';
+import type { LogSink, RunStore } from './store.js';
 import type { StopScope } from './timeouts.js';
 
 /** The engine's collaborators, shared by all runs. */
@@ -18,6 +18,8 @@ export interface EngineServices {
   readonly orchestrator: Orchestrator;
   readonly store: RunStore;
   readonly outbox: Outbox;
+  /** The log sink the outbox writes to; read when a restarted engine resumes an attempt's log. */
+  readonly logs?: LogSink;
   readonly secrets?: SecretProvider;
   readonly hooks?: HookRunner;
   readonly stopGraceMs: number;

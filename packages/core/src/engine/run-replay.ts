@@ -12,6 +12,7 @@ import type {
   RunSnapshot,
   StageRunSnapshot,
 } from './snapshot.js';
+import { foldInstance, newFanOut } from './fan-out-state.js';
 import { isTerminal } from './status.js';
 import type { NodeStatus, RunStatus } from './status.js';
 
@@ -58,7 +59,7 @@ export function replayEvents(snapshot: RunSnapshot, events: readonly EngineEvent
     } else if (event.scope === 'action') {
       node = actions.get(event.path);
     } else {
-      const job = jobs.get(event.path);
+      const job = jobs.get(event.path) ?? instanceNode(jobs, event.path);
       node = job;
       if (job !== undefined) {
         if (event.attempt !== undefined) job.attempt = event.attempt;
@@ -81,5 +82,44 @@ export function replayEvents(snapshot: RunSnapshot, events: readonly EngineEvent
       if (status !== 'skipped') node.startedAt ??= event.time;
     }
     if (event.reason !== undefined) node.reason = event.reason;
+    if (isTerminal(status) && event.scope === 'job')
+      endInstance(jobs, event.path, node as JobRunSnapshot);
   }
+}
+
+/** The fan-out job of an instance path (`stage.action.job[...]`); names never hold `[`. */
+function fanOutOf(
+  jobs: ReadonlyMap<string, JobRunSnapshot>,
+  path: string,
+): JobRunSnapshot | undefined {
+  const bracket = path.indexOf('[');
+  return bracket < 0 ? undefined : jobs.get(path.slice(0, bracket));
+}
+
+/** The node of a fan-out instance, made at its first event, as `RunState.addInstance` did. */
+function instanceNode(
+  jobs: ReadonlyMap<string, JobRunSnapshot>,
+  path: string,
+): JobRunSnapshot | undefined {
+  const parent = fanOutOf(jobs, path);
+  if (parent === undefined) return undefined;
+  const fan = (parent.fanOut ??= newFanOut());
+  const name = path.slice(path.lastIndexOf('.', path.indexOf('[')) + 1);
+  let node = fan.active[name];
+  if (node === undefined) {
+    node = { name, path, status: 'pending', attempt: 0, outputs: {} };
+    fan.active[name] = node;
+    fan.started += 1;
+  }
+  return node;
+}
+
+/** An instance's terminal event folds it into its fan-out, as `RunState.endInstance` did. */
+function endInstance(
+  jobs: ReadonlyMap<string, JobRunSnapshot>,
+  path: string,
+  node: JobRunSnapshot,
+): void {
+  const fan = fanOutOf(jobs, path)?.fanOut;
+  if (fan !== undefined && fan.active[node.name] === node) foldInstance(fan, node, true);
 }

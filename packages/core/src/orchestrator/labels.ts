@@ -1,7 +1,7 @@
 /**
  * The one rule for the labels the engine gives orchestrators (`JobSpec.labels`,
  * `RunContext.labels`), chosen so that every backend can store them as they are. The strictest
- * known store is a Kubernetes label, so that is the rule:
+ * known store (a cluster scheduler's label: DNS-style keys, 63-character values) sets the rule:
  *
  * - a **value** is empty, or at most 63 characters of `[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?`;
  * - a **key** is a name following the value rule (and non-empty), optionally after a prefix of
@@ -11,8 +11,8 @@
  * alphabet become `_`, the ends are trimmed to alphanumerics, and a short hash of the original is
  * appended so two different originals do not meet in one encoded value. A value that already
  * follows the rule is left unchanged. The original of every changed value travels in
- * `JobSpec.annotations` under the same key, for backends that can keep free text (Docker and
- * Swarm labels, Kubernetes annotations).
+ * `JobSpec.annotations` under the same key, for backends that can keep free text (free-text
+ * labels or annotations).
  */
 
 const NAME = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;

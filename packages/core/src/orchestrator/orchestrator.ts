@@ -56,7 +56,7 @@ export interface OrchestratorCapabilities {
 
 export interface Availability {
   readonly available: boolean;
-  /** Why not, in words a user can act on ("no Docker socket at /var/run/docker.sock"). */
+  /** Why not, in words a user can act on ("no engine answers on its socket"). */
   readonly reason?: string;
 }
 
@@ -110,14 +110,14 @@ export interface JobSpec {
   readonly resources: ResourceRequirements;
   /**
    * Labels identifying the run, job and attempt (see {@link JobLabel}); put them on every backend
-   * object. Keys and values follow the rule of `labels.ts` (Kubernetes' label syntax, values at
+   * object. Keys and values follow the rule of `labels.ts` (the strictest label syntax a backend has, values at
    * most 63 characters), so every backend can store them as they are.
    */
   readonly labels: Readonly<Record<string, string>>;
   /**
    * The originals of label values the rule made the engine encode (the workflow uri `acme/x/ci`
    * cannot be a label value), under the label's key. Free text: a backend that can keep it
-   * (Docker and Swarm labels, Kubernetes annotations) stores it; one that cannot, drops it.
+   * (free-text labels or annotations) stores it; one that cannot, drops it.
    */
   readonly annotations?: Readonly<Record<string, string>>;
   /**
@@ -206,7 +206,7 @@ export interface ReattachSelector {
 }
 
 export interface Orchestrator {
-  /** Its plugin's registry name (`local`, `docker`...): what `--orchestrator NAME` selects. */
+  /** Its plugin's registry name (`local`, ...): what `--orchestrator NAME` selects. */
   readonly name: string;
   readonly capabilities: OrchestratorCapabilities;
   /** Cheap health check; never throws. */
@@ -245,7 +245,7 @@ export interface Orchestrator {
    * whose `start` an engine crash cut short (its backend object was created, the job was not
    * started yet) is started now, finishing that `start` with the spec it was created from, so it
    * runs once and is followed like any running job. Backends whose start is one atomic call
-   * (Swarm: the service runs its task by itself) have no such window. A job that cannot be
+   * (a backend whose one create call also runs the job) have no such window. A job that cannot be
    * started any more is reported `error` by `wait`; one whose object is gone is left out (the
    * engine then fails the attempt as lost and the job's retries apply).
    */

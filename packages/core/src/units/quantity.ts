@@ -1,5 +1,5 @@
 /**
- * Resource quantities, Kubernetes-style: CPU in cores or millicores, memory in bytes with decimal
+ * Resource quantities, in the notation cluster schedulers use: CPU in cores or millicores, memory in bytes with decimal
  * (`k`, `M`, `G`, `T`, `P`, `E`: powers of 1000) or binary (`Ki`, `Mi`, `Gi`, `Ti`, `Pi`, `Ei`:
  * powers of 1024) suffixes.
  *
