@@ -52,7 +52,8 @@ export function webPrerequisiteProblem(): string | undefined {
   return undefined;
 }
 
-export async function startWebServer(): Promise<WebServer> {
+/** @param config server settings over the defaults below (e.g. `{ jobLogLimitBytes: 2048 }`) */
+export async function startWebServer(config: Record<string, unknown> = {}): Promise<WebServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'co-web-e2e-'));
   const mod = (await import('@containerops/server')) as unknown as ServerModule;
   // startServer answers 503 on /graphql unless given the GraphQL mount; the package root does not
@@ -78,6 +79,7 @@ export async function startWebServer(): Promise<WebServer> {
       orchestrator: 'docker',
       webDir: WEB_DIST,
       announce: () => undefined,
+      ...config,
     },
     options,
   );

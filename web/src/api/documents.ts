@@ -6,7 +6,8 @@ const RUN_SUMMARY = `id workflowUri organization workflowVersion status reason c
 const RUN_FULL = `${RUN_SUMMARY} trigger rerunOf
   stages { name type status reason durationMs decision { approved by comment }
     actions { name path status reason durationMs
-      jobs { name path status attempt exitCode reason outputs startedAt finishedAt durationMs } } }`;
+      jobs { name path status attempt exitCode reason outputs startedAt finishedAt durationMs
+        logTruncated { cause attempt message droppedLines } } } }`;
 
 const EVENT = 'event { seq runId time scope path status reason }';
 
@@ -51,6 +52,10 @@ export const TRIGGER = `mutation Trigger($workflow: String!) { triggerRun(workfl
 
 export const RUN = `query Run($id: ID!) { run(id: $id) { ${RUN_FULL}
   workflow { uri } } }`;
+
+/** Notifications are read apart from the run: live updates carry the run state only. */
+export const RUN_NOTIFICATIONS = `query RunNotifications($id: ID!) { run(id: $id) { id
+  notifications { receiverType runStatus outcome attempts error at } } }`;
 
 export const RUN_MODEL = `query RunModel($uri: String!, $number: Int!) {
   workflow(uri: $uri) { version(number: $number) { number model } } }`;

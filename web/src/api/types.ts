@@ -53,6 +53,26 @@ export interface JobRun {
   startedAt: string | null;
   finishedAt: string | null;
   durationMs: number | null;
+  /** Set when the attempt's stored log is shorter than what it printed (size limit, full disk). */
+  logTruncated?: LogTruncation | null;
+}
+
+/** Why a job attempt's stored log stops early; the job's own exit still decides its status. */
+export interface LogTruncation {
+  cause: 'LIMIT' | 'STORAGE';
+  attempt: number;
+  message: string;
+  droppedLines: number;
+}
+
+/** What became of one notification of the run (a `receivers:` entry). */
+export interface RunNotification {
+  receiverType: string;
+  runStatus: string;
+  outcome: string;
+  attempts: number;
+  error: string | null;
+  at: string;
 }
 
 export interface ActionRun {

@@ -17,3 +17,4 @@ export * from './defaults.js';
 export { DEFAULT_INPUT_LIMITS, checkInputLimits } from './input-limits.js';
 export type { InputLimits, LimitViolation } from './input-limits.js';
 export { suggest } from './suggest.js';
+export * from './fan-out-limits.js';

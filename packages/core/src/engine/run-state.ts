@@ -134,13 +134,20 @@ export class RunState {
     return job.fanOut;
   }
 
-  /** Adds a pending node for a fan-out instance about to start (it emits its own events). */
+  /**
+   * Adds a pending node for a fan-out instance about to start (it emits its own events), or
+   * keeps the node it has (an instance resumed after an engine restart). Returns its path.
+   */
   addInstance(parentPath: string, name: string): string {
     const fan = this.job(parentPath).fanOut;
     if (fan === undefined)
       throw new UnexpectedError('UNKNOWN_NODE', `${parentPath} has no fan-out`);
     const path = `${parentPath.slice(0, parentPath.lastIndexOf('.'))}.${name}`;
-    this.jobs.set(path, { name, path, status: 'pending', attempt: 0, outputs: {} });
+    // An instance resumed after an engine restart has its node already.
+    if (fan.active[name] !== undefined) return path;
+    const node: JobRunSnapshot = { name, path, status: 'pending', attempt: 0, outputs: {} };
+    fan.active[name] = node;
+    this.jobs.set(path, node);
     fan.started += 1;
     return path;
   }
