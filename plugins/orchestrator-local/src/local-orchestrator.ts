@@ -120,6 +120,9 @@ export class LocalOrchestrator implements Orchestrator {
   }
 
   async isAvailable(): Promise<Availability> {
+    // Hosts ask this when they choose the orchestrator, well before the first job: the spawner
+    // helper boots meanwhile rather than on that job's path.
+    if (this.launcher instanceof SpawnerLauncher) this.launcher.warmUp();
     try {
       await mkdir(this.rootDir, { recursive: true });
       return { available: true };

@@ -68,7 +68,8 @@ function helperCommand(): { script: string; execArgv: string[]; cwd: string } {
 class SpawnerConnection {
   readonly pending = new Map<number, Pending>();
   private readonly child: ChildProcess;
-  private referenced = false;
+  /** A freshly spawned child and its pipes hold the event loop: the constructor lets go. */
+  private referenced = true;
 
   constructor(private readonly onGone: (connection: SpawnerConnection) => void) {
     const { script, execArgv, cwd } = helperCommand();
@@ -180,10 +181,29 @@ export class SpawnerLauncher implements ProcessLauncher {
     return (SpawnerLauncher.sharedInstance ??= new SpawnerLauncher());
   }
 
-  launch(request: LaunchRequest, listener: ProcessListener): Promise<LaunchedProcess> {
-    const connection = (this.connection ??= new SpawnerConnection((gone) => {
+  /**
+   * Starts the helper now, if it is not running, so that its start-up (a Node process booting,
+   * ~0.1–0.5 s) overlaps with what the host does before its first job — parsing, validating,
+   * preparing the run — instead of sitting on that job's path. Idle, the helper keeps no host
+   * alive. Idempotent and cheap.
+   */
+  warmUp(): void {
+    this.connect();
+  }
+
+  /** Whether a helper process is running (started by a job or by {@link warmUp}). */
+  get running(): boolean {
+    return this.connection !== undefined;
+  }
+
+  private connect(): SpawnerConnection {
+    return (this.connection ??= new SpawnerConnection((gone) => {
       if (this.connection === gone) this.connection = undefined;
     }));
+  }
+
+  launch(request: LaunchRequest, listener: ProcessListener): Promise<LaunchedProcess> {
+    const connection = this.connect();
     const id = this.nextId++;
     return new Promise<LaunchedProcess>((resolve, reject) => {
       connection.pending.set(id, {

@@ -42,7 +42,7 @@ async function helperPids(): Promise<number[]> {
 }
 
 /** Starts `testdata/host.ts` in `mode`; resolves with the process and its first stdout line. */
-function startHost(mode: 'exit' | 'hang') {
+function startHost(mode: 'exit' | 'hang' | 'warm') {
   const host = spawn(
     process.execPath,
     ['--import', 'tsx', join(here, 'testdata', 'host.ts'), mode],
@@ -121,6 +121,12 @@ describe('spawner helper', () => {
     const { firstLine, exited } = startHost('exit');
     expect(await firstLine).toBe('exit 0');
     // The test's own timeout is the bound: a helper kept referenced would hang the host forever.
+    expect(await exited).toBe(0);
+  });
+
+  it('starts the helper when asked whether it is available, before any job, keeping no host alive', async () => {
+    const { firstLine, exited } = startHost('warm');
+    expect(await firstLine).toBe('warm true');
     expect(await exited).toBe(0);
   });
 
