@@ -43,8 +43,12 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'scope:core', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:sdk', onlyDependOnLibsWithTags: ['scope:core'] },
-            // Plugins see only the SDK; the swarm plugin also reuses the docker plugin's stream helpers.
-            { sourceTag: 'scope:plugin', onlyDependOnLibsWithTags: ['scope:sdk', 'lib:docker'] },
+            // Plugins see only the SDK, and the plugin libraries declared with a `lib:` tag: the
+            // docker plugin's stream helpers (swarm), the git trigger kit (github, gitlab).
+            {
+              sourceTag: 'scope:plugin',
+              onlyDependOnLibsWithTags: ['scope:sdk', 'lib:docker', 'lib:git-trigger-kit'],
+            },
             {
               sourceTag: 'scope:server',
               onlyDependOnLibsWithTags: ['scope:core', 'scope:sdk', 'scope:plugin'],

@@ -9,7 +9,12 @@ export * from '@containerops/core';
 export { definePlugin, pluginKinds, SDK_VERSION } from './plugin/definition.js';
 export type { PluginDefinition, PluginKind, PluginKindMap } from './plugin/definition.js';
 export { checkPluginCompatibility, createPluginInstance } from './plugin/compatibility.js';
-export { isConfigObject, noConfig } from './plugin/config-schema.js';
+export {
+  configSettings,
+  isConfigObject,
+  millisecondsSetting,
+  noConfig,
+} from './plugin/config-schema.js';
 export type { ConfigSchema, InferConfig } from './plugin/config-schema.js';
 export { silentLogger } from './plugin/context.js';
 export type { PluginContext, PluginLogger } from './plugin/context.js';
@@ -38,3 +43,12 @@ export type {
 export { formatDuration, summarizeRun } from './kinds/run-summary.js';
 export type { RunSummary } from './kinds/run-summary.js';
 export type { HookPlugin, HookProblem } from './kinds/hook.js';
+export {
+  TriggerLifecycle,
+  WebhookTrigger,
+  fireMatching,
+  jsonObjectOf,
+  jsonResponse,
+  refusal,
+} from './webhooks/index.js';
+export type { MatchingFire } from './webhooks/index.js';

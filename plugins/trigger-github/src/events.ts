@@ -4,6 +4,8 @@
  * it starts nothing. Only the fields the filters and the `trigger.*` values need are read, each
  * checked, so a payload of another shape is ignored with a reason instead of throwing.
  */
+import type { GitEvent, Ignored, Json } from '@containerops/git-trigger-kit';
+import { changedPathsOf, obj, pushedRefOf, str } from '@containerops/git-trigger-kit';
 
 /** The kinds a `github` trigger block can list in `events:`. */
 export type GithubEventKind = 'push' | 'tag' | 'pull_request' | 'release';
@@ -18,25 +20,11 @@ export const GITHUB_EVENT_KINDS: readonly GithubEventKind[] = [
 /** The pull request actions that start runs: new code to test. */
 const PR_ACTIONS = new Set(['opened', 'synchronize', 'reopened']);
 
-export interface GithubEvent {
-  readonly kind: GithubEventKind;
+/** `branch` is the pushed one or the pull request's base; `changedPaths` includes removed files. */
+export interface GithubEvent extends GitEvent<GithubEventKind> {
   /** `owner/name`. */
   readonly repository: string;
-  /** The branch the filters look at: the pushed one, or the pull request's base. */
-  readonly branch?: string;
-  readonly tag?: string;
-  /** Files the push changed (added, modified, removed); undefined when the payload lists none. */
-  readonly changedPaths?: readonly string[];
-  /** The `trigger.*` values (`CO_TRIGGER_*` in every job). */
-  readonly values: Readonly<Record<string, string>>;
 }
-
-/** A payload that starts nothing, and why (answered 202, recorded with the delivery). */
-export interface Ignored {
-  readonly ignored: string;
-}
-
-type Json = Record<string, unknown>;
 
 export function githubEventOf(eventName: string, payload: Json): GithubEvent | Ignored {
   const repository = str(obj(payload['repository'])?.['full_name']);
@@ -69,18 +57,18 @@ function pushEvent(
   if (payload['deleted'] === true) return { ignored: `${ref} was deleted` };
   const pusher = str(obj(payload['pusher'])?.['name']);
   const values = { ...base, ref, sha, ...(pusher === undefined ? {} : { author: pusher }) };
-  if (ref.startsWith('refs/tags/')) {
-    const tag = ref.slice('refs/tags/'.length);
+  const pushed = pushedRefOf(ref);
+  if ('ignored' in pushed) return pushed;
+  if ('tag' in pushed) {
+    const tag = pushed.tag;
     return { kind: 'tag', repository, tag, values: { ...values, tag } };
   }
-  if (!ref.startsWith('refs/heads/'))
-    return { ignored: `a push to ${ref}, neither branch nor tag` };
-  const branch = ref.slice('refs/heads/'.length);
+  const branch = pushed.branch;
   return {
     kind: 'push',
     repository,
     branch,
-    changedPaths: changedPathsOf(payload),
+    changedPaths: changedPathsOf(payload['commits'], payload['head_commit']),
     values: { ...values, branch },
   };
 }
@@ -139,32 +127,4 @@ function releaseEvent(
   const author = str(obj(release?.['author'])?.['login']);
   if (author !== undefined) values['author'] = author;
   return { kind: 'release', repository, tag, values };
-}
-
-function changedPathsOf(payload: Json): readonly string[] | undefined {
-  const commits = payload['commits'];
-  if (!Array.isArray(commits)) return undefined;
-  const paths = new Set<string>();
-  for (const commit of commits) {
-    for (const field of ['added', 'modified', 'removed']) {
-      const list = obj(commit)?.[field];
-      if (Array.isArray(list)) for (const p of list) if (typeof p === 'string') paths.add(p);
-    }
-  }
-  const headCommit = obj(payload['head_commit']);
-  for (const field of ['added', 'modified', 'removed']) {
-    const list = headCommit?.[field];
-    if (Array.isArray(list)) for (const p of list) if (typeof p === 'string') paths.add(p);
-  }
-  return [...paths];
-}
-
-function obj(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Json)
-    : undefined;
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }

@@ -1,5 +1,5 @@
 /** The plugin definition: `kind: trigger`, `name: github`. */
-import { definePlugin, isConfigObject } from '@containerops/sdk';
+import { configSettings, definePlugin } from '@containerops/sdk';
 import type { ConfigSchema } from '@containerops/sdk';
 import type { GithubTriggerConfig } from './github-trigger.js';
 import { GithubTrigger } from './github-trigger.js';
@@ -7,12 +7,8 @@ import { GithubTrigger } from './github-trigger.js';
 /** `{ secret?: string }`: the webhook secret set on GitHub. */
 export const githubTriggerConfig: ConfigSchema<GithubTriggerConfig> = {
   parse(input: unknown): GithubTriggerConfig {
-    if (input === undefined || input === null) return {};
-    if (!isConfigObject(input)) throw new Error('expected an object such as { secret: "..." }');
-    const unknown = Object.keys(input).filter((key) => key !== 'secret');
-    if (unknown.length > 0)
-      throw new Error(`unknown setting ${unknown.join(', ')}; the setting is secret`);
-    const secret = input['secret'];
+    const settings = configSettings(input, ['secret'], '{ secret: "..." }');
+    const secret = settings['secret'];
     if (secret === undefined) return {};
     if (typeof secret !== 'string' || secret.length < 8)
       throw new Error(

@@ -3,27 +3,18 @@
  * opened, reopened or updated with new commits; anything else is ignored with a reason. Only the
  * fields the filters and the `trigger.*` values need are read, each checked.
  */
+import type { GitEvent, Ignored, Json } from '@containerops/git-trigger-kit';
+import { changedPathsOf, obj, pushedRefOf, str } from '@containerops/git-trigger-kit';
 
 export type GitlabEventKind = 'push' | 'tag' | 'merge_request';
 
 export const GITLAB_EVENT_KINDS: readonly GitlabEventKind[] = ['push', 'tag', 'merge_request'];
 
-export interface GitlabEvent {
-  readonly kind: GitlabEventKind;
+/** `branch` is the pushed one, or the merge request's target branch. */
+export interface GitlabEvent extends GitEvent<GitlabEventKind> {
   /** `group/project` (`path_with_namespace`). */
   readonly project: string;
-  /** The pushed branch, or the merge request's target branch. */
-  readonly branch?: string;
-  readonly tag?: string;
-  readonly changedPaths?: readonly string[];
-  readonly values: Readonly<Record<string, string>>;
 }
-
-export interface Ignored {
-  readonly ignored: string;
-}
-
-type Json = Record<string, unknown>;
 
 /** `eventHeader` is `X-Gitlab-Event` (`Push Hook`, `Tag Push Hook`, `Merge Request Hook`). */
 export function gitlabEventOf(eventHeader: string, payload: Json): GitlabEvent | Ignored {
@@ -61,18 +52,18 @@ function pushEvent(
     sha,
     ...(author === undefined ? {} : { author }),
   };
-  if (ref.startsWith('refs/tags/')) {
-    const tag = ref.slice('refs/tags/'.length);
+  const pushed = pushedRefOf(ref);
+  if ('ignored' in pushed) return pushed;
+  if ('tag' in pushed) {
+    const tag = pushed.tag;
     return { kind: 'tag', project, tag, values: { ...values, event: 'tag', tag } };
   }
-  if (!ref.startsWith('refs/heads/'))
-    return { ignored: `a push to ${ref}, neither branch nor tag` };
-  const branch = ref.slice('refs/heads/'.length);
+  const branch = pushed.branch;
   return {
     kind: 'push',
     project,
     branch,
-    changedPaths: changedPathsOf(payload),
+    changedPaths: changedPathsOf(payload['commits']),
     values: { ...values, event: 'push', branch },
   };
 }
@@ -112,26 +103,4 @@ function mergeRequestEvent(
   const author = str(obj(payload['user'])?.['username']);
   if (author !== undefined) values['author'] = author;
   return { kind: 'merge_request', project, branch: target, values };
-}
-
-function changedPathsOf(payload: Json): readonly string[] | undefined {
-  const commits = payload['commits'];
-  if (!Array.isArray(commits)) return undefined;
-  const paths = new Set<string>();
-  for (const commit of commits)
-    for (const field of ['added', 'modified', 'removed']) {
-      const list = obj(commit)?.[field];
-      if (Array.isArray(list)) for (const p of list) if (typeof p === 'string') paths.add(p);
-    }
-  return [...paths];
-}
-
-function obj(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Json)
-    : undefined;
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }

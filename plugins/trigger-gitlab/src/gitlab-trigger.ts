@@ -13,13 +13,13 @@ import type {
   TriggerContext,
   TriggerHttpRequest,
   TriggerHttpResponse,
-  TriggerPlugin,
 } from '@containerops/sdk';
-import { UserError } from '@containerops/sdk';
-import type { GitlabEvent } from './events.js';
+import { jsonResponse } from '@containerops/sdk';
+import type { DeliveryRules } from '@containerops/git-trigger-kit';
+import { GitWebhookTrigger, checkDelivery, isAnswer } from '@containerops/git-trigger-kit';
+import type { GitlabEventKind } from './events.js';
 import { gitlabEventOf } from './events.js';
-import { answer, json } from './response.js';
-import { gitlabBlockOf, whyNot } from './subscription.js';
+import { GITLAB_BLOCK } from './subscription.js';
 import { TOKEN_HEADER, tokenMatches } from './token.js';
 
 export const EVENT_HEADER = 'x-gitlab-event';
@@ -30,130 +30,39 @@ export interface GitlabTriggerConfig {
   readonly token?: string;
 }
 
-const DELIVERY_ID = /^[\x21-\x7e]{1,128}$/;
+const GITLAB_DELIVERY: DeliveryRules = {
+  notConfigured: 'the gitlab trigger has no webhook token: set it in the server config (plugins)',
+  proofHeader: TOKEN_HEADER,
+  proofMissing: `${TOKEN_HEADER} is required: set a secret token on the webhook`,
+  proofMismatch: `${TOKEN_HEADER} does not match`,
+  proves: (secret, _body, token) => tokenMatches(secret, token),
+  eventHeader: EVENT_HEADER,
+  deliveryHeader: EVENT_UUID_HEADER,
+  notJson: 'the body must be a JSON object',
+};
 
-export class GitlabTrigger implements TriggerPlugin {
-  private ctx: TriggerContext | undefined;
-  private stopped = false;
-  private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly warned = new Set<string>();
-
+export class GitlabTrigger extends GitWebhookTrigger<GitlabEventKind> {
   constructor(
     private readonly config: GitlabTriggerConfig,
-    private readonly logger: PluginLogger,
-  ) {}
-
-  start(ctx: TriggerContext): Promise<void> {
-    this.ctx = ctx;
-    return Promise.resolve();
+    logger: PluginLogger,
+  ) {
+    super('gitlab trigger', GITLAB_BLOCK, logger);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await Promise.allSettled([...this.inFlight]);
-  }
-
-  handleHttp(request: TriggerHttpRequest): Promise<TriggerHttpResponse> {
-    const handling = this.handle(request);
-    this.inFlight.add(handling);
-    void handling.finally(() => this.inFlight.delete(handling));
-    return handling;
-  }
-
-  private async handle(request: TriggerHttpRequest): Promise<TriggerHttpResponse> {
-    const ctx = this.ctx;
-    if (ctx === undefined || this.stopped)
-      return answer(503, 'TRIGGER_STOPPED', 'the gitlab trigger is not running; retry later');
-    if (request.method !== 'POST') return answer(405, 'METHOD_NOT_ALLOWED', 'use POST');
-    const secret = this.config.token;
-    if (secret === undefined || secret === '')
-      return answer(
-        503,
-        'WEBHOOK_NOT_CONFIGURED',
-        'the gitlab trigger has no webhook token: set it in the server config (plugins)',
-      );
-    const token = request.headers[TOKEN_HEADER];
-    if (token === undefined)
-      return answer(
-        401,
-        'UNSIGNED',
-        `${TOKEN_HEADER} is required: set a secret token on the webhook`,
-      );
-    if (!tokenMatches(secret, token))
-      return answer(401, 'BAD_SIGNATURE', `${TOKEN_HEADER} does not match`);
-    const eventName = request.headers[EVENT_HEADER]?.trim() ?? '';
-    if (eventName === '') return answer(400, 'BAD_USER_INPUT', `${EVENT_HEADER} is required`);
-    const deliveryId = request.headers[EVENT_UUID_HEADER]?.trim() ?? '';
-    if (!DELIVERY_ID.test(deliveryId))
-      return answer(
-        400,
-        'BAD_USER_INPUT',
-        `${EVENT_UUID_HEADER} must be 1 to 128 visible characters`,
-      );
-    const payload = jsonObjectOf(request.body);
-    if (payload === undefined)
-      return answer(400, 'BAD_USER_INPUT', 'the body must be a JSON object');
-    const event = gitlabEventOf(eventName, payload);
-    if ('ignored' in event) return json(202, { ignored: event.ignored });
-    return this.fireFor(ctx, event, deliveryId);
-  }
-
-  private async fireFor(
+  protected async handleRequest(
     ctx: TriggerContext,
-    event: GitlabEvent,
-    deliveryId: string,
+    request: TriggerHttpRequest,
   ): Promise<TriggerHttpResponse> {
-    const runs: { workflow: string; runId?: string; duplicate?: true }[] = [];
-    const refused: { workflow: string; code: string; message: string }[] = [];
-    for (const subscription of ctx.subscriptions()) {
-      const block = gitlabBlockOf(subscription);
-      if (typeof block === 'string') {
-        this.warnOnce(subscription.workflow, block);
-        continue;
-      }
-      if (whyNot(block, event) !== undefined) continue;
-      if (this.stopped) break;
-      try {
-        const fired = await ctx.fire(
-          block.workflow,
-          {},
-          { type: 'gitlab', delivery: deliveryId, ...event.values },
-          { once: `delivery:${deliveryId}`, values: { ...event.values, delivery: deliveryId } },
-        );
-        runs.push({
-          workflow: block.workflow,
-          ...(fired.runId === undefined ? {} : { runId: fired.runId }),
-          ...(fired.duplicate === true ? { duplicate: true as const } : {}),
-        });
-      } catch (error) {
-        if (!(error instanceof UserError)) throw error;
-        refused.push({ workflow: block.workflow, code: error.code, message: error.message });
-      }
-    }
-    if (runs.length === 0 && refused.length === 0)
-      return json(202, {
-        ignored: `no workflow subscribes to ${event.kind} of ${event.project}${event.branch === undefined ? '' : ` on ${event.branch}`}${event.tag === undefined ? '' : ` tag ${event.tag}`}`,
-      });
-    if (runs.length === 0)
-      return json(400, { code: refused[0]?.code, message: refused[0]?.message, refused });
-    return json(202, { runs, ...(refused.length === 0 ? {} : { refused }) });
-  }
-
-  private warnOnce(workflow: string, problem: string): void {
-    const key = `${workflow}\n${problem}`;
-    if (this.warned.has(key)) return;
-    this.warned.add(key);
-    this.logger.warn(`workflow ${workflow}: its gitlab trigger is ignored: ${problem}`);
-  }
-}
-
-function jsonObjectOf(body: Uint8Array): Record<string, unknown> | undefined {
-  try {
-    const parsed = JSON.parse(Buffer.from(body).toString('utf8')) as unknown;
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
+    const checked = checkDelivery(request, this.config.token, GITLAB_DELIVERY);
+    if (isAnswer(checked)) return checked;
+    const { deliveryId } = checked;
+    const event = gitlabEventOf(checked.eventName, checked.payload);
+    if ('ignored' in event) return jsonResponse(202, { ignored: event.ignored });
+    return this.fireFor(ctx, {
+      event,
+      repository: event.project,
+      deliveryId,
+      trigger: { type: 'gitlab', delivery: deliveryId, ...event.values },
+    });
   }
 }

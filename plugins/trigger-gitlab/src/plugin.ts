@@ -1,5 +1,5 @@
 /** The plugin definition: `kind: trigger`, `name: gitlab`. */
-import { definePlugin, isConfigObject } from '@containerops/sdk';
+import { configSettings, definePlugin } from '@containerops/sdk';
 import type { ConfigSchema } from '@containerops/sdk';
 import type { GitlabTriggerConfig } from './gitlab-trigger.js';
 import { GitlabTrigger } from './gitlab-trigger.js';
@@ -7,12 +7,8 @@ import { GitlabTrigger } from './gitlab-trigger.js';
 /** `{ token?: string }`: the secret token set on the GitLab webhook. */
 export const gitlabTriggerConfig: ConfigSchema<GitlabTriggerConfig> = {
   parse(input: unknown): GitlabTriggerConfig {
-    if (input === undefined || input === null) return {};
-    if (!isConfigObject(input)) throw new Error('expected an object such as { token: "..." }');
-    const unknown = Object.keys(input).filter((key) => key !== 'token');
-    if (unknown.length > 0)
-      throw new Error(`unknown setting ${unknown.join(', ')}; the setting is token`);
-    const token = input['token'];
+    const settings = configSettings(input, ['token'], '{ token: "..." }');
+    const token = settings['token'];
     if (token === undefined) return {};
     if (typeof token !== 'string' || token.length < 8)
       throw new Error(

@@ -99,8 +99,12 @@ export class FanOutExecutor {
     const fan = state.initFanOut(path, cursor.total);
     const actionPath = path.slice(0, path.lastIndexOf('.'));
     const keepOutputs = job.outputs.length > 0;
-    // Instances that ended before (a restart) are not run again.
+    // After a restart: instances that ended are not run again, those that were running resume.
     const ended = new Set(fan.instances.map((i) => i.name));
+    let resumable = Object.keys(fan.active).length;
+    // A fail-fast fan-out that had a failure before the restart starts nothing new; the
+    // instances it was winding down are followed to their end (so no backend object is left).
+    const stopped = f.failFast && fan.failed > 0;
     const group = scope.child();
     let running = 0;
     let wake: (() => void) | undefined;
@@ -118,6 +122,11 @@ export class FanOutExecutor {
         if (item === undefined) break;
         if (ended.has(item.name)) continue;
         const instancePath = `${actionPath}.${item.name}`;
+        if (stopped) {
+          if (resumable === 0) break;
+          if (fan.active[item.name] === undefined) continue;
+        }
+        if (fan.active[item.name] !== undefined) resumable -= 1;
         const reused = exec.reused.get(instancePath);
         if (reused !== undefined) {
           fan.started += 1;
@@ -136,21 +145,25 @@ export class FanOutExecutor {
         running += 1;
         void this.runJob(exec, stage, action, instanceJob(job, item), group).then(
           async (result) => {
-            if (result.released !== undefined) await result.released;
-            state.endInstance(path, instancePath, keepOutputs);
-            exec.outputs.delete(instancePath);
-            if (isFailure(result.status) && first === undefined) {
-              first = { name: item.name, result };
-              if (f.failFast && scope.cause() === undefined)
-                group.abort({
-                  kind: 'cancel',
-                  reason: `cancelled: fail-fast after ${item.name} ${result.status}`,
-                });
+            try {
+              if (result.released !== undefined) await result.released;
+              state.endInstance(path, instancePath, keepOutputs);
+              exec.outputs.delete(instancePath);
+              if (isFailure(result.status) && first === undefined) {
+                first = { name: item.name, result };
+                if (f.failFast && scope.cause() === undefined)
+                  group.abort({
+                    kind: 'cancel',
+                    reason: `cancelled: fail-fast after ${item.name} ${result.status}`,
+                  });
+              }
+            } finally {
+              // Whatever happened, the slot frees: a fan-out never waits forever.
+              running -= 1;
+              const w = wake;
+              wake = undefined;
+              w?.();
             }
-            running -= 1;
-            const w = wake;
-            wake = undefined;
-            w?.();
           },
         );
       }

@@ -102,16 +102,14 @@ describe('fan-out control', () => {
     const fake = new FakeOrchestrator();
     const engine = new Engine({ orchestrator: fake, stopGraceMs: 20 });
     let started = 0;
-    let handle: ReturnType<Engine['start']> | undefined;
     engine.observe({
       onEvent: (e) => {
         if (e.scope === 'job' && e.path.includes('[') && e.status === 'running' && ++started === 5)
-          engine.cancel(handle?.runId ?? '', 'enough');
+          engine.cancel('r-cancel', 'enough');
       },
     });
     const t = job('t', { FAKE_DELAY_MS: '10000' }, { fanOut: matrix(20, { maxParallel: 5 }) });
-    handle = engine.start(fanOutFlow(t));
-    const final = await handle.done;
+    const final = await engine.start(fanOutFlow(t), { runId: 'r-cancel' }).done;
     expect(final.status).toBe('cancelled');
     expect(fake.started).toHaveLength(5);
     expect(fanOutOf(final)).toMatchObject({ total: 20, started: 5, failed: 5, skipped: 15 });

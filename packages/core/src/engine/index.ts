@@ -16,3 +16,5 @@ export { NO_SERVICE_CALLBACKS } from './service-runner.js';
 export { MAX_SERVICE_RESPONSE_BYTES, SERVICE_TRANSPORT_RETRY } from './service-request.js';
 export { SERVICE_CALL_INVALID } from './service-template.js';
 export { FAN_OUT_LIST_INVALID } from './fan-out-executor.js';
+export { pageInstances, InvalidInstanceCursor } from './fan-out-page.js';
+export type { InstancePage, InstancePageQuery, InstanceView } from './fan-out-page.js';

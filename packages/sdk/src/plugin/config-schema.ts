@@ -29,3 +29,36 @@ export const noConfig: ConfigSchema<Record<string, never>> = {
 export function isConfigObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * The settings of a config block, checked for what every hand-written `parse` refuses first:
+ * `undefined` or `null` is `{}` (no settings given), anything but an object is refused with
+ * `expected an object such as <example>`, and so is a setting not in `settings` (a typo must not
+ * pass silently as a default).
+ */
+export function configSettings(
+  input: unknown,
+  settings: readonly string[],
+  example: string,
+): Record<string, unknown> {
+  if (input === undefined || input === null) return {};
+  if (!isConfigObject(input)) throw new Error(`expected an object such as ${example}`);
+  const unknown = Object.keys(input).filter((key) => !settings.includes(key));
+  if (unknown.length > 0)
+    throw new Error(
+      `unknown setting ${unknown.join(', ')}; ${settings.length === 1 ? 'the setting is' : 'the settings are'} ${settings.join(', ')}`,
+    );
+  return input;
+}
+
+/** `settings[key]` as a positive whole number of milliseconds; `fallback` when absent. */
+export function millisecondsSetting(
+  settings: Readonly<Record<string, unknown>>,
+  key: string,
+  fallback: number,
+): number {
+  const value = settings[key] ?? fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
+    throw new Error(`${key} must be a positive integer (milliseconds)`);
+  return value;
+}

@@ -11,6 +11,7 @@ import { ComponentFieldsResolver } from './resolvers/component-fields.js';
 import { ComponentResolver } from './resolvers/component-resolver.js';
 import { OrganizationFieldsResolver, UserFieldsResolver } from './resolvers/identity-fields.js';
 import { IdentityResolver } from './resolvers/identity-resolver.js';
+import { FanOutFieldsResolver } from './resolvers/fan-out-fields.js';
 import { InsightsResolver } from './resolvers/insights-resolver.js';
 import { RunFieldsResolver } from './resolvers/run-fields.js';
 import { RunResolver } from './resolvers/run-resolver.js';
@@ -31,6 +32,7 @@ const resolvers = [
   WorkflowFieldsResolver,
   RunResolver,
   RunFieldsResolver,
+  FanOutFieldsResolver,
   RunUpdateFieldsResolver,
   InsightsResolver,
   SubscriptionResolver,

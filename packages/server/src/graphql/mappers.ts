@@ -125,6 +125,18 @@ function toJobRun(j: JobRunSnapshot): JobRunType {
       j.logTruncated === undefined
         ? undefined
         : { ...j.logTruncated, cause: j.logTruncated.cause as LogTruncationCauseEnum },
+    fanOut:
+      j.fanOut === undefined
+        ? undefined
+        : {
+            total: j.fanOut.total,
+            started: j.fanOut.started,
+            running: Object.keys(j.fanOut.active).length,
+            passed: j.fanOut.passed,
+            failed: j.fanOut.failed,
+            skipped: j.fanOut.skipped,
+            source: { path: j.path, fanOut: j.fanOut },
+          },
   };
 }
 

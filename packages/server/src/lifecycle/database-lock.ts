@@ -49,7 +49,7 @@ export async function lockDatabase(
   config: Extract<DatabaseConfig, { type: 'postgres' | 'mysql' }>,
   log: ServerLogger,
 ): Promise<ServerLock> {
-  return config.type === 'postgres' ? lockPostgres(config.url, log) : lockMysql(config.url, log);
+  return holdLock(config.url, log, config.type === 'postgres' ? openPostgres : openMysql);
 }
 
 /** `postgres://user@host:5432/db` without the password, for messages. */
@@ -62,17 +62,65 @@ function describe(url: string): string {
   }
 }
 
-async function lockPostgres(url: string, log: ServerLogger): Promise<ServerLock> {
+/** One dialect's lock connection, open; the lock not yet asked for. */
+interface LockConnection {
+  /** Asks for the lock without waiting: undefined when taken, else who holds it (for messages). */
+  take(): Promise<string | undefined>;
+  /** Any cheap query: keeps the idle connection, and so the lock, alive. */
+  ping(): Promise<unknown>;
+  /** Closes the connection, which drops the lock (both dialects tie it to the session). */
+  end(): Promise<void>;
+}
+
+/** Opens a lock connection; its listeners stay silent once `released()` is true. */
+type OpenLockConnection = (
+  url: string,
+  log: ServerLogger,
+  released: () => boolean,
+) => Promise<LockConnection>;
+
+/** What both dialects do around their own queries: refuse, clean up, keep alive, release once. */
+async function holdLock(
+  url: string,
+  log: ServerLogger,
+  open: OpenLockConnection,
+): Promise<ServerLock> {
+  let released = false;
+  const connection = await open(url, log, () => released);
+  try {
+    const holder = await connection.take();
+    if (holder !== undefined)
+      throw alreadyRunning(
+        `another ContainerOps server (${holder}) holds the server lock of the database ` +
+          `${describe(url)}: ${REPLICAS_HINT}`,
+      );
+  } catch (error) {
+    released = true;
+    await connection.end().catch(() => undefined);
+    throw error;
+  }
+  const ping = keepUsing(() => connection.ping(), url, log);
+  return {
+    what: `database ${describe(url)}`,
+    async release() {
+      if (released) return;
+      released = true;
+      clearInterval(ping);
+      await connection.end().catch(() => undefined);
+    },
+  };
+}
+
+const openPostgres: OpenLockConnection = async (url, log, released) => {
   const me = `containerops server pid ${process.pid} on ${hostname()}`.slice(0, 63);
   const pg = requireDriver('pg') as typeof PgModule;
   const client = new pg.Client({ connectionString: url, application_name: me, keepAlive: true });
-  let released = false;
   // Without a listener a dropped connection would crash the process.
   client.on('error', (error) => {
-    if (!released) log.error(`the server lock's connection to ${describe(url)} failed`, error);
+    if (!released()) log.error(`the server lock's connection to ${describe(url)} failed`, error);
   });
   client.on('end', () => {
-    if (!released) {
+    if (!released()) {
       log.error(
         `lost the server lock on ${describe(url)} (its connection ended): another server could ` +
           'start on this database now; restart this one',
@@ -80,12 +128,13 @@ async function lockPostgres(url: string, log: ServerLogger): Promise<ServerLock>
     }
   });
   await client.connect();
-  try {
-    const got = await client.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_lock($1, $2) AS locked',
-      [...PG_LOCK_KEY],
-    );
-    if (got.rows[0]?.locked !== true) {
+  return {
+    async take() {
+      const got = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock($1, $2) AS locked',
+        [...PG_LOCK_KEY],
+      );
+      if (got.rows[0]?.locked === true) return undefined;
       const holder = await client
         .query<{ name: string | null; addr: string | null; pid: number }>(
           `SELECT a.application_name AS name, host(a.client_addr) AS addr, a.pid
@@ -97,40 +146,22 @@ async function lockPostgres(url: string, log: ServerLogger): Promise<ServerLock>
         )
         .then((r) => r.rows[0])
         .catch(() => undefined);
-      const who =
-        holder === undefined
-          ? 'holder unknown'
-          : `${holder.name !== null && holder.name !== '' ? holder.name : 'unnamed client'}` +
+      return holder === undefined
+        ? 'holder unknown'
+        : `${holder.name !== null && holder.name !== '' ? holder.name : 'unnamed client'}` +
             `${holder.addr === null ? '' : ` from ${holder.addr}`}, backend pid ${holder.pid}`;
-      throw alreadyRunning(
-        `another ContainerOps server (${who}) holds the server lock of the database ` +
-          `${describe(url)}: ${REPLICAS_HINT}`,
-      );
-    }
-  } catch (error) {
-    released = true;
-    await client.end().catch(() => undefined);
-    throw error;
-  }
-  const ping = keepUsing(() => client.query('SELECT 1'), url, log);
-  return {
-    what: `database ${describe(url)}`,
-    async release() {
-      if (released) return;
-      released = true;
-      clearInterval(ping);
-      // Ending the session drops its advisory locks.
-      await client.end().catch(() => undefined);
     },
+    ping: () => client.query('SELECT 1'),
+    // Ending the session drops its advisory locks.
+    end: () => client.end(),
   };
-}
+};
 
-async function lockMysql(url: string, log: ServerLogger): Promise<ServerLock> {
+const openMysql: OpenLockConnection = async (url, log, released) => {
   const mysql = requireDriver('mysql2/promise') as typeof MysqlModule;
   const connection = await mysql.createConnection({ uri: url, enableKeepAlive: true });
-  let released = false;
   connection.on('error', (error: Error) => {
-    if (!released) {
+    if (!released()) {
       log.error(
         `lost the server lock on ${describe(url)} (its connection failed): another server could ` +
           'start on this database now; restart this one',
@@ -138,17 +169,18 @@ async function lockMysql(url: string, log: ServerLogger): Promise<ServerLock> {
       );
     }
   });
-  try {
-    const [[row]] = await connection.query<MysqlModule.RowDataPacket[]>(
-      'SELECT DATABASE() AS db, CONNECTION_ID() AS me',
-    );
-    // Named locks are server-wide: the database name keeps two databases apart (≤ 64 chars).
-    const name = `containerops.server.${String(row?.['db'] ?? '')}`.slice(0, 64);
-    const [[got]] = await connection.query<MysqlModule.RowDataPacket[]>(
-      'SELECT GET_LOCK(?, 0) AS locked',
-      [name],
-    );
-    if (Number(got?.['locked']) !== 1) {
+  return {
+    async take() {
+      const [[row]] = await connection.query<MysqlModule.RowDataPacket[]>(
+        'SELECT DATABASE() AS db, CONNECTION_ID() AS me',
+      );
+      // Named locks are server-wide: the database name keeps two databases apart (≤ 64 chars).
+      const name = `containerops.server.${String(row?.['db'] ?? '')}`.slice(0, 64);
+      const [[got]] = await connection.query<MysqlModule.RowDataPacket[]>(
+        'SELECT GET_LOCK(?, 0) AS locked',
+        [name],
+      );
+      if (Number(got?.['locked']) === 1) return undefined;
       const [[holder]] = await connection
         .query<MysqlModule.RowDataPacket[]>(
           `SELECT p.ID AS id, p.HOST AS host FROM information_schema.PROCESSLIST p
@@ -156,32 +188,15 @@ async function lockMysql(url: string, log: ServerLogger): Promise<ServerLock> {
           [name],
         )
         .catch(() => [[undefined]] as const);
-      const who =
-        holder === undefined
-          ? 'holder unknown'
-          : `connection ${String(holder['id'])} from ${String(holder['host'])}`;
-      throw alreadyRunning(
-        `another ContainerOps server (${who}) holds the server lock of the database ` +
-          `${describe(url)}: ${REPLICAS_HINT}`,
-      );
-    }
-  } catch (error) {
-    released = true;
-    await connection.end().catch(() => undefined);
-    throw error;
-  }
-  const ping = keepUsing(() => connection.query('SELECT 1'), url, log);
-  return {
-    what: `database ${describe(url)}`,
-    async release() {
-      if (released) return;
-      released = true;
-      clearInterval(ping);
-      // Closing the session releases its named locks.
-      await connection.end().catch(() => undefined);
+      return holder === undefined
+        ? 'holder unknown'
+        : `connection ${String(holder['id'])} from ${String(holder['host'])}`;
     },
+    ping: () => connection.query('SELECT 1'),
+    // Closing the session releases its named locks.
+    end: () => connection.end(),
   };
-}
+};
 
 /** Uses the lock's connection every {@link LOCK_PING_MS}; a failure is logged (once per run of failures). */
 function keepUsing(

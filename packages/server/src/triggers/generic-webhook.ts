@@ -25,12 +25,8 @@
  */
 import { UserError } from '@containerops/core';
 import type { TriggerDefinition, WorkflowDefinition } from '@containerops/core';
-import type {
-  TriggerContext,
-  TriggerHttpRequest,
-  TriggerHttpResponse,
-  TriggerPlugin,
-} from '@containerops/sdk';
+import type { TriggerContext, TriggerHttpRequest, TriggerHttpResponse } from '@containerops/sdk';
+import { WebhookTrigger, jsonObjectOf, jsonResponse, refusal } from '@containerops/sdk';
 import { noteDeliveryDuplicate, noteDeliveryId } from './delivery-log.js';
 import type { ReplayGuard } from './replay-guard.js';
 import { replayKeysOf } from './replay-guard.js';
@@ -55,47 +51,27 @@ export interface GenericWebhookDeps {
   readonly now?: () => number;
 }
 
-export class GenericTrigger implements TriggerPlugin {
-  private ctx: TriggerContext | undefined;
-  private stopped = false;
-  private readonly inFlight = new Set<Promise<unknown>>();
-
-  constructor(private readonly deps: GenericWebhookDeps) {}
-
-  start(ctx: TriggerContext): Promise<void> {
-    this.ctx = ctx;
-    return Promise.resolve();
+export class GenericTrigger extends WebhookTrigger {
+  constructor(private readonly deps: GenericWebhookDeps) {
+    super('generic webhook');
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await Promise.allSettled([...this.inFlight]);
-  }
-
-  handleHttp(request: TriggerHttpRequest): Promise<TriggerHttpResponse> {
-    const handling = this.handle(request);
-    this.inFlight.add(handling);
-    void handling.finally(() => this.inFlight.delete(handling));
-    return handling;
-  }
-
-  private async handle(request: TriggerHttpRequest): Promise<TriggerHttpResponse> {
-    const ctx = this.ctx;
+  protected async handleRequest(
+    ctx: TriggerContext,
+    request: TriggerHttpRequest,
+  ): Promise<TriggerHttpResponse> {
     const deps = this.deps;
-    if (ctx === undefined || this.stopped)
-      return answer(503, 'TRIGGER_STOPPED', 'the generic webhook is not running; retry later');
-    if (request.method !== 'POST') return answer(405, 'METHOD_NOT_ALLOWED', 'use POST');
     const parts = request.path.split('/').filter(Boolean);
     if (parts.length !== 3)
-      return answer(404, 'NOT_FOUND', 'use /hooks/generic/<organization>/<repository>/<name>');
+      return refusal(404, 'NOT_FOUND', 'use /hooks/generic/<organization>/<repository>/<name>');
     const uri = parts.join('/');
     const workflow = await deps.workflow(uri);
     const block = workflow?.triggers.find((t) => t.type === GENERIC_TRIGGER);
     if (workflow === undefined || block === undefined)
-      return answer(404, 'NOT_FOUND', `no workflow ${uri} with a generic trigger`);
+      return refusal(404, 'NOT_FOUND', `no workflow ${uri} with a generic trigger`);
     const notConfigured = (why: string): TriggerHttpResponse => {
       deps.onMisconfigured?.(uri, why);
-      return answer(
+      return refusal(
         503,
         'WEBHOOK_NOT_CONFIGURED',
         'this webhook is not configured yet: its workflow administrators were told',
@@ -114,12 +90,12 @@ export class GenericTrigger implements TriggerPlugin {
       now,
       deps.replay.windowMs,
     );
-    if (isRefusal(proof)) return answer(401, proof.code, proof.message);
+    if (isRefusal(proof)) return refusal(401, proof.code, proof.message);
     const delivery = deliveryIdOf(request.headers);
-    if ('problem' in delivery) return answer(400, 'BAD_USER_INPUT', delivery.problem);
+    if ('problem' in delivery) return refusal(400, 'BAD_USER_INPUT', delivery.problem);
     if (delivery.id !== undefined) noteDeliveryId(delivery.id);
     const inputs = inputsOf(request.body);
-    if (typeof inputs === 'string') return answer(400, 'BAD_USER_INPUT', inputs);
+    if (typeof inputs === 'string') return refusal(400, 'BAD_USER_INPUT', inputs);
 
     const keys = replayKeysOf(`${GENERIC_TRIGGER}/${uri}`, {
       ...(proof.signature === undefined ? {} : { signature: proof.signature }),
@@ -128,7 +104,7 @@ export class GenericTrigger implements TriggerPlugin {
     const claim = await deps.replay.claim(keys, now);
     if (!claim.claimed) {
       noteDeliveryDuplicate();
-      return json(200, {
+      return jsonResponse(200, {
         duplicate: true,
         ...(claim.runId === undefined ? {} : { runId: claim.runId }),
       });
@@ -141,13 +117,13 @@ export class GenericTrigger implements TriggerPlugin {
       // Nothing started: the sender's corrected or retried delivery must be able to run.
       await deps.replay.release(keys);
       if (error instanceof StoppedError)
-        return answer(503, 'TRIGGER_STOPPED', 'the generic webhook is stopping; retry later');
-      if (error instanceof UserError) return answer(400, error.code, error.message);
+        return refusal(503, 'TRIGGER_STOPPED', 'the generic webhook is stopping; retry later');
+      if (error instanceof UserError) return refusal(400, error.code, error.message);
       throw error;
     }
     // Only tells later duplicates which run this was; the run has started either way.
     if (runId !== undefined) await deps.replay.started(keys, runId).catch(() => undefined);
-    return json(202, { runId });
+    return jsonResponse(202, { runId });
   }
 }
 
@@ -162,29 +138,11 @@ function secretNameOf(block: TriggerDefinition): string | undefined {
 function inputsOf(body: Uint8Array): Record<string, string> | string {
   const text = Buffer.from(body).toString('utf8').trim();
   if (text === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text) as unknown;
-  } catch {
-    return 'the body must be a JSON object';
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    return 'the body must be a JSON object';
+  const parsed = jsonObjectOf(text);
+  if (parsed === undefined) return 'the body must be a JSON object';
   const inputs: Record<string, string> = {};
   for (const [key, value] of Object.entries(parsed)) {
     if (typeof value === 'string') inputs[key] = value;
   }
   return inputs;
-}
-
-function answer(status: number, code: string, message: string): TriggerHttpResponse {
-  return json(status, { code, message });
-}
-
-function json(status: number, body: unknown): TriggerHttpResponse {
-  return {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: `${JSON.stringify(body)}\n`,
-  };
 }

@@ -17,29 +17,15 @@
  * clock, which is why it lives in the server and not in `plugins/`. `once` is the upstream run id, so a run's end
  * seen twice (a resumed run, a replica) starts one downstream run.
  */
-import type { TriggerContext, TriggerPlugin, TriggerSubscription } from '@containerops/sdk';
-import { triggerEnvName } from '@containerops/sdk';
+import type { TriggerSubscription } from '@containerops/sdk';
+import { TriggerLifecycle, triggerEnvName } from '@containerops/sdk';
 import type { RunSnapshot } from '@containerops/core';
 
 export const WORKFLOW_TRIGGER = 'workflow';
 
 const END_STATUSES = ['succeeded', 'failed', 'timed_out', 'cancelled'];
 
-export class WorkflowTrigger implements TriggerPlugin {
-  private ctx: TriggerContext | undefined;
-  private stopped = false;
-  private readonly inFlight = new Set<Promise<unknown>>();
-
-  start(ctx: TriggerContext): Promise<void> {
-    this.ctx = ctx;
-    return Promise.resolve();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await Promise.allSettled([...this.inFlight]);
-  }
-
+export class WorkflowTrigger extends TriggerLifecycle {
   /** A run ended: fires every workflow that waits for this one with this status. */
   runEnded(run: RunSnapshot): Promise<void> {
     const ctx = this.ctx;
@@ -66,10 +52,7 @@ export class WorkflowTrigger implements TriggerPlugin {
             }),
           ),
       );
-    const all = Promise.all(fires).then(() => undefined);
-    this.inFlight.add(all);
-    void all.finally(() => this.inFlight.delete(all));
-    return all;
+    return this.track(Promise.all(fires).then(() => undefined));
   }
 }
 

@@ -1,5 +1,6 @@
 /** A run and its stage/action/job tree, pages of runs, counts. */
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { FanOutType } from './fan-out-types.js';
 import { DateTimeScalar, JsonScalar } from './scalars.js';
 import { LogTruncationCauseEnum, NodeStatusEnum, RunStatusEnum, StageTypeEnum } from './enums.js';
 
@@ -78,6 +79,12 @@ export class JobRunType {
       "Set when the latest attempt's stored log is incomplete (size limit or storage failure).",
   })
   logTruncated?: LogTruncationType | undefined;
+
+  @Field(() => FanOutType, {
+    nullable: true,
+    description: 'Set on a job that fans out (matrix or fan-out): its instances.',
+  })
+  fanOut?: FanOutType | undefined;
 }
 
 @ObjectType('ActionRun')

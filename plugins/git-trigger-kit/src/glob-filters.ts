@@ -1,6 +1,6 @@
 /**
- * The filters of a `gitlab` trigger block, and the glob matching behind them (picomatch, the
- * matcher behind many build tools: `**`, `{a,b}`, `!negation`). A filter that is absent lets
+ * The glob filters of a git trigger block (`branches`, `tags`, `paths`), matched with picomatch
+ * (the matcher behind many build tools: `**`, `{a,b}`, `!negation`). A filter that is absent lets
  * everything through; a list matches when any of its globs does; a glob starting with `!`
  * excludes what it matches even when another glob includes it.
  */
