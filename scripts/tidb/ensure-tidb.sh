@@ -44,7 +44,7 @@ answers() {
 }
 
 if version="$(answers)"; then
-  say "TiDB already answers on 127.0.0.1:$PORT: $(printf '%s' "$version" | head -c 60)..."
+  say "TiDB already answers on 127.0.0.1:$PORT: ${version%%\\n*}"
   exit 0
 fi
 
@@ -78,4 +78,5 @@ until version="$(answers)"; do
   sleep 0.5
 done
 "$(client)" --protocol=TCP -h 127.0.0.1 -P "$PORT" -u root -e 'CREATE DATABASE IF NOT EXISTS test'
-say "TiDB answers (pid $pid): $(printf '%s' "$version" | head -n 1)"
+# -B prints the multi-line tidb_version() with literal \n: its first line is the release.
+say "TiDB answers on 127.0.0.1:$PORT (pid $pid): ${version%%\\n*}"

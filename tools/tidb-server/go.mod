@@ -254,8 +254,9 @@ tool github.com/pingcap/tidb/cmd/tidb-server
 // dependency are ignored by Go, so a module that builds TiDB must repeat them. Its parser
 // is a nested module mapped to ./pkg/parser there. The proxy refuses the parser's
 // pseudo-version at the tag's own commit (403 "not available") and serves the one at
-// 4e0b702f38a8 (2026-03-31), a commit of the pkg/parser subtree in the v8.5.6 tag's
-// history; tidb-server builds and runs with it (see scripts/README.md).
+// 4e0b702f38a8, an earlier commit (2026-03-31) of that subtree; tidb-server v8.5.6
+// builds and runs with it. On Go 1.26, scripts/tidb/build-tidb.sh also works around
+// TiDB's go1.25-only map ABI check at start-up (the reason is written there).
 replace (
 	github.com/apache/arrow-go/v18 => github.com/joechenrh/arrow-go/v18 v18.0.0-20250911101656-62c34c9a3b82
 	github.com/go-ldap/ldap/v3 => github.com/YangKeao/ldap/v3 v3.4.5-0.20230421065457-369a3bab1117

@@ -7,6 +7,8 @@ import { silentServerLogger } from './logger.js';
 import type { Principal } from './services/contracts.js';
 import { startServer } from './start-server.js';
 import type { StartedServer } from './start-server.js';
+import { startLocalTestServer } from './testing/local-test-server.js';
+import type { LocalTestServer } from './testing/local-test-server.js';
 
 const WORKFLOW = `
 uri: default/demo/hello
@@ -29,31 +31,17 @@ inputs: [WHO]
 `;
 
 describe('startServer on local + SQLite', () => {
+  let local: LocalTestServer | undefined;
   let dir: string;
   let server: StartedServer;
   let admin: Principal;
   let announced = '';
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'co-server-'));
-    server = await startServer(
-      {
-        port: 0,
-        host: '127.0.0.1',
-        dataDir: dir,
-        orchestrator: 'local',
-        announce: (t) => (announced += t),
-      },
-      { logger: silentServerLogger },
-    );
-    admin = (await server.services.identity.authenticate(
-      `Bearer ${server.adminToken ?? ''}`,
-    )) as Principal;
+    local = await startLocalTestServer('co-server');
+    ({ server, admin, announced, dataDir: dir } = local);
   });
-  afterAll(async () => {
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => local?.close());
 
   it('bootstraps an admin with a one-time token, printed once', () => {
     expect(server.adminToken).toMatch(/^co_[A-Za-z0-9_-]{43}$/);

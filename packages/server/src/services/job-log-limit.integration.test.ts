@@ -3,13 +3,10 @@
  * than `jobLogLimitBytes` succeeds (its exit decides), its stored log ends with the truncation
  * line, and the run record says `logTruncated` (cause limit) for the job.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentServerLogger } from '../logger.js';
-import { startServer } from '../start-server.js';
 import type { StartedServer } from '../start-server.js';
+import { startLocalTestServer } from '../testing/local-test-server.js';
+import type { LocalTestServer } from '../testing/local-test-server.js';
 import type { Principal } from './contracts.js';
 
 const WORKFLOW = `
@@ -30,31 +27,16 @@ stages:
 `;
 
 describe('jobLogLimit on a real server (local orchestrator)', () => {
-  let dir: string;
+  let local: LocalTestServer | undefined;
   let server: StartedServer;
   let admin: Principal;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'co-log-limit-'));
-    server = await startServer(
-      {
-        port: 0,
-        host: '127.0.0.1',
-        dataDir: dir,
-        orchestrator: 'local',
-        jobLogLimitBytes: 900, // 100 lines of 9 bytes ("line 0001")
-        announce: () => {},
-      },
-      { logger: silentServerLogger },
-    );
-    admin = (await server.services.identity.authenticate(
-      `Bearer ${server.adminToken ?? ''}`,
-    )) as Principal;
+    // 100 lines of 9 bytes ("line 0001").
+    local = await startLocalTestServer('co-log-limit', { jobLogLimitBytes: 900 });
+    ({ server, admin } = local);
   });
-  afterAll(async () => {
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => local?.close());
 
   it('cuts the stored log, marks the job, keeps its status and outputs', async () => {
     await server.services.workflows.apply(admin, WORKFLOW);

@@ -3,13 +3,10 @@
  * the `runs` table) must say `running`, as `run(id)` does; they said `queued` until the first
  * stage ended.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentServerLogger } from '../logger.js';
-import { startServer } from '../start-server.js';
 import type { StartedServer } from '../start-server.js';
+import { startLocalTestServer } from '../testing/local-test-server.js';
+import type { LocalTestServer } from '../testing/local-test-server.js';
 import type { Principal, RunCounts } from './contracts.js';
 
 const RUNS = 10;
@@ -40,24 +37,15 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
 }
 
 describe('run status in lists and counts while runs run', () => {
-  let dir: string;
+  let local: LocalTestServer | undefined;
   let server: StartedServer;
   let admin: Principal;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'co-status-'));
-    server = await startServer(
-      { port: 0, host: '127.0.0.1', dataDir: dir, orchestrator: 'local', announce: () => {} },
-      { logger: silentServerLogger },
-    );
-    admin = (await server.services.identity.authenticate(
-      `Bearer ${server.adminToken ?? ''}`,
-    )) as Principal;
+    local = await startLocalTestServer('co-status');
+    ({ server, admin } = local);
   });
-  afterAll(async () => {
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => local?.close());
 
   it('counts and filters them as running, like run(id) does', async () => {
     await server.services.workflows.apply(admin, WORKFLOW);

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstCode, postGraphql } from './support/api-client.js';
 import type { RealServer } from './support/real-server.js';
-import { startRealServer } from './support/real-server.js';
+import { disposeRealServer, startRealServer } from './support/real-server.js';
 
 const MANY_KEYS = `uri: default/hostile/keys\n${Array.from({ length: 20_000 }, (_, i) => `key${i}: v`).join('\n')}\nstages: []\n`;
 const SIMPLE = `uri: default/hostile/simple
@@ -26,19 +26,9 @@ describe('hostile requests (real server)', () => {
   let api: RealServer;
 
   beforeAll(async () => {
-    api = await startRealServer('local');
-    const { body } = await postGraphql(
-      api.url,
-      api.adminToken,
-      'mutation ($y: String!) { applyWorkflow(yaml: $y) { ok } }',
-      { y: SIMPLE },
-    );
-    expect(body.data).toEqual({ applyWorkflow: { ok: true } });
+    api = await startRealServer('local', SIMPLE);
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await api?.removeData();
-  });
+  afterAll(() => disposeRealServer(api));
 
   it('/healthz answers every probe while a 20,000-key workflow and 8 aliases of it are validated', async () => {
     const aliases = Array.from(

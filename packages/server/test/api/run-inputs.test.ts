@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstCode, postGraphql } from './support/api-client.js';
 import type { RealServer } from './support/real-server.js';
-import { startRealServer } from './support/real-server.js';
+import { disposeRealServer, startRealServer } from './support/real-server.js';
 
 const URI = 'default/inputs/greet';
 const YAML = `uri: ${URI}
@@ -38,19 +38,9 @@ describe('triggerRun inputs (real server)', () => {
   };
 
   beforeAll(async () => {
-    api = await startRealServer('local');
-    const { body } = await postGraphql(
-      api.url,
-      api.adminToken,
-      'mutation ($y: String!) { applyWorkflow(yaml: $y) { ok } }',
-      { y: YAML },
-    );
-    expect(body.data).toEqual({ applyWorkflow: { ok: true } });
+    api = await startRealServer('local', YAML);
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await api?.removeData();
-  });
+  afterAll(() => disposeRealServer(api));
 
   it('refuses reserved names (PATH, BASH_ENV, NODE_OPTIONS, LD_*, CO_DATA, =x) and undeclared ones, starting nothing', async () => {
     const inputs = {

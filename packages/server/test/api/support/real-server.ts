@@ -6,6 +6,7 @@ import { graphqlApiFactory } from '../../../src/graphql/index.js';
 import type { ApiLogger } from '../../../src/graphql/index.js';
 import { silentServerLogger, startServer } from '../../../src/index.js';
 import type { StartedServer } from '../../../src/index.js';
+import { postGraphql } from './api-client.js';
 
 export interface RealServer {
   readonly server: StartedServer;
@@ -21,7 +22,11 @@ export interface RealServer {
 
 const quietApi: ApiLogger = { error: () => undefined, warn: () => undefined };
 
-export async function startRealServer(orchestrator: 'docker' | 'local'): Promise<RealServer> {
+/** Starts it with `workflows` applied (each must be accepted). */
+export async function startRealServer(
+  orchestrator: 'docker' | 'local',
+  ...workflows: readonly string[]
+): Promise<RealServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'co-api-test-'));
   let announced = '';
   const server = await startServer(
@@ -30,7 +35,7 @@ export async function startRealServer(orchestrator: 'docker' | 'local'): Promise
   );
   const adminToken = server.adminToken ?? /token[^:]*:\s*(\S+)/i.exec(announced)?.[1];
   if (adminToken === undefined) throw new Error(`no admin token announced: ${announced}`);
-  return {
+  const api: RealServer = {
     server,
     url: `${server.url}/graphql`,
     wsUrl: `${server.url.replace(/^http/, 'ws')}/graphql`,
@@ -39,4 +44,30 @@ export async function startRealServer(orchestrator: 'docker' | 'local'): Promise
     close: () => server.close(),
     removeData: () => rm(dataDir, { recursive: true, force: true }),
   };
+  try {
+    for (const yaml of workflows) await applyWorkflow(api, yaml);
+  } catch (error) {
+    await disposeRealServer(api);
+    throw error;
+  }
+  return api;
+}
+
+/** Applies `yaml` as the admin; throws with the server's answer when it is not accepted. */
+export async function applyWorkflow(api: RealServer, yaml: string): Promise<void> {
+  const { body } = await postGraphql(
+    api.url,
+    api.adminToken,
+    'mutation ($y: String!) { applyWorkflow(yaml: $y) { ok diagnostics { code message line } } }',
+    { y: yaml },
+  );
+  const applied = (body.data as { applyWorkflow?: { ok: boolean } } | null | undefined)
+    ?.applyWorkflow;
+  if (applied?.ok !== true) throw new Error(`applyWorkflow refused: ${JSON.stringify(body)}`);
+}
+
+/** For `afterAll`: closes the server, if it started, and removes its data dir. */
+export async function disposeRealServer(api: RealServer | undefined): Promise<void> {
+  await api?.close();
+  await api?.removeData();
 }
