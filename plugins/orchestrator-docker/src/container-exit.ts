@@ -100,6 +100,13 @@ export async function waitForExit(
     return exitFromState(info.State, stoppedByUs(), outputFile);
   } catch (error) {
     if (isNotFound(error)) return gone();
+    // A container removed while waited on (`docker rm -f`) can make Docker answer `wait` with a
+    // bare 500 instead of 404: ask what became of it before calling it a daemon failure.
+    const after = await container
+      .inspect()
+      .catch((inspectError: unknown) => (isNotFound(inspectError) ? 'gone' : undefined));
+    if (after === 'gone' || after?.State.Status === 'removing' || after?.State.Dead === true)
+      return gone();
     throw toOrchestratorError(error, `waiting for container ${container.id}`, endpoint);
   }
 }

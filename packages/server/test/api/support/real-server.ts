@@ -42,7 +42,8 @@ export async function startRealServer(
     adminToken,
     dataDir,
     close: () => server.close(),
-    removeData: () => rm(dataDir, { recursive: true, force: true }),
+    // Retried: the local orchestrator's workspace pool may still be emptying its last directory.
+    removeData: () => rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }),
   };
   try {
     for (const yaml of workflows) await applyWorkflow(api, yaml);
