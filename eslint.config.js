@@ -44,10 +44,16 @@ export default tseslint.config(
             { sourceTag: 'scope:core', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:sdk', onlyDependOnLibsWithTags: ['scope:core'] },
             // Plugins see only the SDK, and the plugin libraries declared with a `lib:` tag: the
-            // docker plugin's stream helpers (swarm), the git trigger kit (github, gitlab).
+            // docker plugin's stream helpers (swarm), the git trigger kit (github, gitlab), the
+            // k8s node agent's `./testing` gate (kubernetes plugin's tests only).
             {
               sourceTag: 'scope:plugin',
-              onlyDependOnLibsWithTags: ['scope:sdk', 'lib:docker', 'lib:git-trigger-kit'],
+              onlyDependOnLibsWithTags: [
+                'scope:sdk',
+                'lib:docker',
+                'lib:git-trigger-kit',
+                'lib:k8s-testing',
+              ],
             },
             {
               sourceTag: 'scope:server',
@@ -58,6 +64,8 @@ export default tseslint.config(
               onlyDependOnLibsWithTags: ['scope:core', 'scope:sdk', 'scope:plugin', 'scope:server'],
             },
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: [] },
+            // Tools for test machines (the k8s node agent) stand alone: nothing of ours.
+            { sourceTag: 'scope:tool', onlyDependOnLibsWithTags: [] },
             {
               sourceTag: 'scope:e2e',
               onlyDependOnLibsWithTags: [

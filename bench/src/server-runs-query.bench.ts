@@ -1,6 +1,9 @@
 /**
  * Bench (c) of issue 5: the runs query (first page, filtered by organisation and status) with
- * 100,000 runs stored in SQLite; target p99 ≤ 20 ms. Writes bench/results/server-runs-query.json.
+ * 100,000 runs stored in SQLite; target p99 ≤ 20 ms. Also the overview's aggregates of issue 17 on
+ * the same runs (one created per second, so the last 24 hours hold ~86,000 of them): runs per hour
+ * (`runActivity`) and queue depth / running runs per hour (`runLoad`), over 24 hours and 7 days,
+ * across every organisation and for one. Writes bench/results/server-runs-query.json.
  *
  *   node --conditions=@containerops/source --import tsx bench/src/server-runs-query.bench.ts
  */
@@ -15,6 +18,7 @@ import { percentile } from './stats.js';
 
 const RUNS = 100_000;
 const QUERIES = 500;
+const AGGREGATE_QUERIES = 100;
 const STATUSES: RunStatus[] = ['succeeded', 'failed', 'cancelled', 'succeeded', 'succeeded'];
 const ORGS = ['default', 'alpha', 'beta', 'gamma'];
 
@@ -113,16 +117,18 @@ try {
     )[0]?.snapshot ?? 'null',
   ) as RunSnapshot;
 
-  /** p50/p99/max of `QUERIES` calls of `query` (after 50 unmeasured warm-up calls). */
+  /** p50/p99/max of `queries` calls of `query` (after `warmUp` unmeasured calls). */
   const measure = async (
     query: (i: number) => Promise<void>,
+    queries = QUERIES,
+    warmUp = 50,
   ): Promise<{ p50Ms: number; p99Ms: number; maxMs: number }> => {
     const timings: number[] = [];
-    for (let i = 0; i < QUERIES + 50; i++) {
+    for (let i = 0; i < queries + warmUp; i++) {
       const started = process.hrtime.bigint();
       await query(i);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (i >= 50) timings.push(ms); // the first 50 warm up caches and the JIT
+      if (i >= warmUp) timings.push(ms); // the first calls warm up caches and the JIT
     }
     timings.sort((a, b) => a - b);
     return {
@@ -156,6 +162,54 @@ try {
     fullPage(await server.services.runs.list(admin, filter, { first: 20 }));
   });
 
+  // The overview's aggregates (issue 17). Each reads every run of its window (the load sweep also
+  // the unfinished ones), so fewer calls are timed than for the runs page. The load keeps the
+  // hours that ended: its first call for a scope (`coldMs`, timed alone before the warm-up) sweeps
+  // the whole window, later ones only the current hour.
+  const insights = server.services.insights;
+  if (insights === undefined) throw new Error('the server has no insights service');
+  const aggregate = async (
+    what: string,
+    call: () => Promise<readonly unknown[]>,
+    buckets: number,
+  ): Promise<{ what: string; coldMs: number; p50Ms: number; p99Ms: number; maxMs: number }> => {
+    const check = async (): Promise<void> => {
+      const got = await call();
+      if (got.length !== buckets) throw new Error(`${what}: ${got.length} buckets`);
+    };
+    const started = process.hrtime.bigint();
+    await check();
+    const coldMs = Number(process.hrtime.bigint() - started) / 1e6;
+    return { what, coldMs, ...(await measure(check, AGGREGATE_QUERIES, 10)) };
+  };
+  const aggregates = {
+    activity24h: await aggregate(
+      'runActivity, 24 hours, every organisation',
+      () => insights.activity(admin, 24),
+      24,
+    ),
+    activity7d: await aggregate(
+      'runActivity, 7 days, every organisation',
+      () => insights.activity(admin, 168),
+      168,
+    ),
+    load7d: await aggregate(
+      'runLoad, 7 days, every organisation',
+      () => insights.load(admin, 168),
+      168,
+    ),
+    load24h: await aggregate(
+      'runLoad, 24 hours, every organisation (after the 7 days: its hours are kept)',
+      () => insights.load(admin, 24),
+      24,
+    ),
+    load7dOneOrg: await aggregate(
+      'runLoad, 7 days, organisation "default" (a quarter of the runs)',
+      () => insights.load(admin, 168, 'default'),
+      168,
+    ),
+  };
+
   const result = {
     runs: RUNS,
     queries: QUERIES,
@@ -170,6 +224,7 @@ try {
         ...afterWrites,
       },
     },
+    aggregates: { queries: AGGREGATE_QUERIES, ...aggregates },
   };
   console.log(JSON.stringify(result, null, 2));
   await writeResults('server-runs-query', result);

@@ -3,10 +3,18 @@
  * - a run graph with 500 jobs: time from mount to drawn (target ≤ 1 s), with the run page's
  *   renderer (ReadOnlyGraph) and, for comparison, the editor's Vue Flow canvas;
  * - a 200,000-line log scrolled end to end, one step per frame: frame times and long tasks
- *   (target: no frame over 50 ms).
+ *   (target: no frame over 50 ms);
+ * - the run page's content for a run whose job fans out to 100,000 instances (issue 16): the
+ *   graph with the fan-out as one node and its virtualised instance list open, mount to drawn
+ *   (target ≤ 1 s), then 50 pages read by scrolling with the DOM row count (must stay bounded).
+ * - the workflow page's chart of its last 100 runs (issue 17; RunDurationsChart, ECharts): mount
+ *   to every bar drawn (target ≤ 500 ms).
  * The real components (FlowCanvas, LogViewer) are served by Vite's dev server from
  * web/bench/index.html (synthetic data; no API server needed). Writes results/web-render.json.
- * `WEB_BENCH_ONLY=graph|log` runs one part and prints it without writing the results file.
+ * `WEB_BENCH_ONLY=graph|log` runs one part and prints it without writing the results file;
+ * `WEB_BENCH_ONLY=fanout` runs the fan-out part and writes it alone to results/web-render-fanout.json;
+ * `WEB_BENCH_ONLY=runchart` runs the run-chart part and writes it alone to
+ * results/web-render-runchart.json.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +30,9 @@ const REPEATS = 5;
 const GRAPH_JOBS = 500;
 const LOG_LINES = 200_000;
 const SCROLL_FRAMES = 600;
+const FAN_OUT_INSTANCES = 100_000;
+const FAN_OUT_SCROLL_PAGES = 50;
+const CHART_RUNS = 100;
 const ONLY = process.env['WEB_BENCH_ONLY'];
 
 const server = await createServer({
@@ -75,8 +86,72 @@ try {
     }
     return times;
   };
-  const graphMs = await timeGraph('light');
-  const vueFlowMs = await timeGraph('vueflow');
+  /** The 100,000-instance fan-out run page: first render, then pages read by scrolling. */
+  const timeFanOut = async () => {
+    const firstRenderMs: number[] = [];
+    let scrolled = { rowsRead: 0, maxDomRows: 0 };
+    let domRowsAtOpen = 0;
+    for (let i = 0; i < (ONLY === undefined || ONLY === 'fanout' ? REPEATS : 0); i++) {
+      const page = await fresh(`${base}?case=fanout&instances=${FAN_OUT_INSTANCES}`);
+      firstRenderMs.push((await page.evaluate('window.coBench.fanOutReady')) as number);
+      domRowsAtOpen = await page.locator('[data-testid=instance-row]').count();
+      if (i === 0)
+        scrolled = (await page.evaluate(
+          `window.coBench.scrollInstances(${FAN_OUT_SCROLL_PAGES})`,
+        )) as typeof scrolled;
+      await page.close();
+    }
+    const sorted = [...firstRenderMs].sort((a, b) => a - b);
+    return {
+      instances: FAN_OUT_INSTANCES,
+      repeats: firstRenderMs.length,
+      firstRenderMs: firstRenderMs.map((v) => Math.round(v)),
+      medianMs: Math.round(sorted.length === 0 ? NaN : percentile(sorted, 50)),
+      maxMs: Math.round(sorted[sorted.length - 1] ?? NaN),
+      targetMs: 1000,
+      domRowsAtOpen,
+      afterScrolling: { pages: FAN_OUT_SCROLL_PAGES, ...scrolled },
+      what: 'ReadOnlyGraph (50 jobs + the fan-out as one node with its bar) and FanOutInstances open, pages answered in the page from a synthetic list; mount to first rows drawn + 2 frames',
+    };
+  };
+  /** The workflow page's chart of its last 100 runs: mount to every bar drawn. */
+  const timeRunChart = async () => {
+    const firstRenderMs: number[] = [];
+    for (let i = 0; i < (ONLY === undefined || ONLY === 'runchart' ? REPEATS : 0); i++) {
+      const page = await fresh(`${base}?case=runchart&runs=${CHART_RUNS}`);
+      firstRenderMs.push((await page.evaluate('window.coBench.runChartReady')) as number);
+      await page.close();
+    }
+    const sorted = [...firstRenderMs].sort((a, b) => a - b);
+    return {
+      runs: CHART_RUNS,
+      repeats: firstRenderMs.length,
+      firstRenderMs: firstRenderMs.map((v) => Math.round(v)),
+      medianMs: Math.round(sorted.length === 0 ? NaN : percentile(sorted, 50)),
+      maxMs: Math.round(sorted[sorted.length - 1] ?? NaN),
+      targetMs: 500,
+      what: 'RunDurationsChart (ECharts, SVG) with success rate, median and p90; mount to every bar drawn + 2 frames',
+    };
+  };
+  if (ONLY === 'runchart') {
+    const runChart = await timeRunChart();
+    console.log(JSON.stringify(runChart, null, 2));
+    console.log(
+      `wrote ${await writeResults('web-render-runchart', { chromium: browser.version(), runChart })}`,
+    );
+  }
+  if (ONLY === 'fanout') {
+    const fanOut = await timeFanOut();
+    console.log(JSON.stringify(fanOut, null, 2));
+    console.log(
+      `wrote ${await writeResults('web-render-fanout', { chromium: browser.version(), fanOut })}`,
+    );
+  }
+  const otherPart = ONLY === 'fanout' || ONLY === 'runchart';
+  const graphMs = otherPart ? [] : await timeGraph('light');
+  const vueFlowMs = otherPart ? [] : await timeGraph('vueflow');
+  const fanOut = ONLY === undefined ? await timeFanOut() : undefined;
+  const runChart = ONLY === undefined ? await timeRunChart() : undefined;
 
   const scrolls: {
     frames: number[];
@@ -87,7 +162,7 @@ try {
     longTasks: number;
     maxLongTask: number;
   }[] = [];
-  for (let i = 0; i < (ONLY === 'graph' ? 0 : REPEATS); i++) {
+  for (let i = 0; i < (ONLY === 'graph' || otherPart ? 0 : REPEATS); i++) {
     const page = await fresh(`${base}?case=log&lines=${LOG_LINES}`);
     await page.locator('[data-testid=log] .line').first().waitFor();
     const r = (await page.evaluate(`window.coBench.scroll(${SCROLL_FRAMES})`)) as {
@@ -145,8 +220,10 @@ try {
       framesOver50Ms: scrolls.reduce((n, s) => n + s.over50, 0),
       targetMaxFrameMs: 50,
     },
+    fanOut,
+    runChart,
   };
-  console.log(JSON.stringify(results, null, 2));
+  if (!otherPart) console.log(JSON.stringify(results, null, 2));
   if (ONLY === undefined) console.log(`wrote ${await writeResults('web-render', results)}`);
 } finally {
   await browser.close();

@@ -13,6 +13,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'node:http';
+import { loadavg } from 'node:os';
 import { writeResults } from './results.js';
 import { percentile, round } from './stats.js';
 
@@ -67,11 +68,14 @@ const deliveries: Delivery[] = Array.from({ length: DELIVERIES }, (_, i) => {
 interface Outcome {
   readonly status: number;
   readonly ms: number;
+  /** Time to connect, when this request opened a new connection (part of `ms`). */
+  readonly connectMs?: number;
   readonly runIds: readonly string[];
   readonly duplicate: boolean;
 }
 async function send(delivery: Delivery): Promise<Outcome> {
   const started = performance.now();
+  let connectMs: number | undefined;
   const { status, text } = await new Promise<{ status: number; text: string }>(
     (resolve, reject) => {
       const req = request(
@@ -97,6 +101,13 @@ async function send(delivery: Delivery): Promise<Outcome> {
         },
       );
       req.on('error', reject);
+      // A new connection's set-up is part of the latency: reported apart, to tell a slow accept
+      // from a slow connect (a SYN dropped by a full listen queue is retried 1 s, 3 s, 7 s… later).
+      req.on('socket', (socket) => {
+        if (!socket.connecting) return;
+        const opening = performance.now();
+        socket.once('connect', () => (connectMs = performance.now() - opening));
+      });
       req.end(delivery.body);
     },
   );
@@ -106,6 +117,7 @@ async function send(delivery: Delivery): Promise<Outcome> {
   return {
     status,
     ms,
+    ...(connectMs === undefined ? {} : { connectMs }),
     runIds: runs.flatMap((r) => (r.runId === undefined || r.duplicate === true ? [] : [r.runId])),
     duplicate: runs.some((r) => r.duplicate === true),
   };
@@ -126,6 +138,7 @@ async function sendAll(
   return { outcomes, wallMs: performance.now() - started };
 }
 
+const loadBefore = loadavg();
 const first = await sendAll(deliveries);
 const again = await sendAll(deliveries.slice(0, REDELIVER));
 
@@ -137,7 +150,9 @@ while (counted['unfinished']! > 0 && Date.now() < deadline) {
   counted = await stats();
 }
 
+const loadAfter = loadavg();
 const latencies = first.outcomes.map((o) => o.ms);
+const connects = first.outcomes.flatMap((o) => (o.connectMs === undefined ? [] : [o.connectMs]));
 const runIds = new Set(first.outcomes.flatMap((o) => o.runIds));
 const results = {
   deliveries: DELIVERIES,
@@ -156,6 +171,16 @@ const results = {
     p90: round(percentile(latencies, 90), 1),
     p99: round(percentile(latencies, 99), 1),
     max: round(Math.max(...latencies), 1),
+  },
+  /** Requests that opened a connection, and the slowest connect (included in the latency). */
+  connections: {
+    opened: connects.length,
+    connectMsMax: round(Math.max(0, ...connects), 1),
+  },
+  /** `uptime`'s 1/5/15-minute load averages before and after the first wave (2 cores, shared). */
+  loadAverage: {
+    before: loadBefore.map((l) => round(l, 2)),
+    after: loadAfter.map((l) => round(l, 2)),
   },
   redeliveryLatencyMsP99: round(
     percentile(

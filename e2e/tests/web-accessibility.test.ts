@@ -77,13 +77,16 @@ describe.skipIf(problem !== undefined)('accessibility (axe-core, keyboard)', () 
   });
 
   const pages: [string, () => string, string][] = [
-    ['overview', () => '/', '[data-testid=run-activity]'],
+    // The load chart comes after the activity chart: both are drawn once it is.
+    ['overview', () => '/', '[data-testid=run-load]'],
     ['workflows', () => '/workflows', 'h1'],
     ['workflow', () => `/workflows/${uri}`, '[data-testid=run-graph]'],
     ['run', () => `/runs/${runId}`, '[data-testid=run-status][data-status=SUCCEEDED]'],
     ['editor', () => `/workflows/${uri}/edit`, '[data-testid=flow-canvas] [data-node-id]'],
     ['components', () => '/components', '.state.empty'],
     ['settings', () => '/settings', 'h1'],
+    // Rows, the open payload and the keyboard path to Redeliver: web-deliveries.test.ts.
+    ['deliveries', () => '/deliveries', '.state.empty, [data-testid=deliveries]'],
   ];
   for (const [name, path, ready] of pages) {
     it(`has no serious or critical violation on the ${name} page`, async () => {

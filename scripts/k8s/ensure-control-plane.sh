@@ -10,9 +10,11 @@
 #   2. generate, once, with openssl: a CA, the API server's serving certificate, client
 #      certificates for the admin, the controller-manager, the scheduler and the API server's
 #      calls to kubelets, a service-account key pair, and a kubeconfig for each client;
-#   3. when /readyz already answers with the admin certificate, leave everything alone;
-#   4. otherwise start whatever of etcd, kube-apiserver, kube-controller-manager and
-#      kube-scheduler is not running, each waited for (bounded) before the next.
+#   3. when /readyz already answers with the admin certificate and the API server runs with
+#      this script's flags, leave everything alone;
+#   4. otherwise restart the API server if its flags changed, and start whatever of etcd,
+#      kube-apiserver, kube-controller-manager and kube-scheduler is not running, each waited
+#      for (bounded) before the next.
 #
 # Afterwards: KUBECONFIG=<dir>/admin.kubeconfig (user in group system:masters).
 #
@@ -161,8 +163,43 @@ wait_for() {
 etcd_healthy() { curl -fsS --max-time 3 "http://127.0.0.1:$ETCD_CLIENT_PORT/health" | grep -q '"health":"true"'; }
 component_healthy() { [ "$(curl -sk --max-time 3 "https://127.0.0.1:$1/healthz")" = ok ]; }
 
+# --endpoint-reconciler-type=none: the `kubernetes` Service's endpoints would name the advertise
+# address, and an Endpoints object may not hold a loopback address.
+# PodLogsQuerySplitStreams (alpha, off by default in v1.36): `pods/log?stream=Stdout|Stderr`, which
+# the node agent serves, so that clients can tell a container's stdout from its stderr.
+APISERVER_ARGS=(
+  --etcd-servers "http://127.0.0.1:$ETCD_CLIENT_PORT"
+  --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT"
+  --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key"
+  --client-ca-file "$PKI/ca.crt"
+  --service-account-issuer https://kubernetes.default.svc.cluster.local
+  --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key"
+  --service-cluster-ip-range "$SERVICE_CIDR"
+  --authorization-mode "Node,RBAC"
+  --enable-admission-plugins NodeRestriction
+  --allow-privileged=true
+  --kubelet-client-certificate "$PKI/apiserver-kubelet-client.crt"
+  --kubelet-client-key "$PKI/apiserver-kubelet-client.key"
+  --kubelet-preferred-address-types "InternalIP,Hostname"
+  --endpoint-reconciler-type none
+  --feature-gates PodLogsQuerySplitStreams=true
+  --profiling=false
+)
+# The flags a running API server was started with (recorded at start): a change restarts it.
+apiserver_current() { [ -f "$RUN/kube-apiserver.args" ] && [ "$(cat "$RUN/kube-apiserver.args")" = "${APISERVER_ARGS[*]}" ]; }
+
+# stop_process NAME: SIGTERM by the recorded pid, SIGKILL after 30 s.
+stop_process() {
+  local pid
+  pid="$(cat "$RUN/$1.pid")"
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$RUN/$1.pid"
+}
+
 ensure_pki
-if api_ready && running kube-controller-manager && running kube-scheduler; then
+if api_ready && apiserver_current && running kube-controller-manager && running kube-scheduler; then
   say "control plane already answers on $API_URL (KUBECONFIG=$ROOT/admin.kubeconfig)"
   exit 0
 fi
@@ -184,25 +221,13 @@ if ! running etcd; then
 fi
 wait_for etcd etcd_healthy
 
+if running kube-apiserver && ! apiserver_current; then
+  say "restarting kube-apiserver: its flags changed since it was started"
+  stop_process kube-apiserver
+fi
 if ! running kube-apiserver; then
-  # --endpoint-reconciler-type=none: the `kubernetes` Service's endpoints would name the
-  # advertise address, and an Endpoints object may not hold a loopback address.
-  start kube-apiserver "$BIN_DIR/kube-apiserver" \
-    --etcd-servers "http://127.0.0.1:$ETCD_CLIENT_PORT" \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
-    --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
-    --client-ca-file "$PKI/ca.crt" \
-    --service-account-issuer https://kubernetes.default.svc.cluster.local \
-    --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
-    --service-cluster-ip-range "$SERVICE_CIDR" \
-    --authorization-mode Node,RBAC \
-    --enable-admission-plugins NodeRestriction \
-    --allow-privileged=true \
-    --kubelet-client-certificate "$PKI/apiserver-kubelet-client.crt" \
-    --kubelet-client-key "$PKI/apiserver-kubelet-client.key" \
-    --kubelet-preferred-address-types InternalIP,Hostname \
-    --endpoint-reconciler-type none \
-    --profiling=false
+  printf '%s' "${APISERVER_ARGS[*]}" >"$RUN/kube-apiserver.args"
+  start kube-apiserver "$BIN_DIR/kube-apiserver" "${APISERVER_ARGS[@]}"
 fi
 wait_for kube-apiserver api_ready
 

@@ -60,7 +60,8 @@ mkdir -p "$DATA_DIR"
 say "starting tidb-server on 127.0.0.1:$PORT (status :$STATUS_PORT, data $DATA_DIR, log $LOG_FILE)"
 # setsid: the server outlives this script and the shell that ran it.
 setsid "$BIN" -store unistore -path "$DATA_DIR" -P "$PORT" -status "$STATUS_PORT" \
-  --host 127.0.0.1 -socket "" -log-file "$LOG_FILE" >"$STDOUT_FILE" 2>&1 </dev/null &
+  --host 127.0.0.1 -socket "" -log-file "$LOG_FILE" -log-slow-query "$LOG_FILE.slow" \
+  >"$STDOUT_FILE" 2>&1 </dev/null &
 pid=$!
 echo "$pid" >"$PID_FILE"
 

@@ -7,6 +7,15 @@
  *   (Vue Flow: all nodes measured and placed, then two frames) for comparison;
  * - `?case=log&lines=200000`: a LogViewer holding that many lines; `scroll(frames)` scrolls it
  *   end to end one step per frame and reports frame times.
+ * - `?case=fanout&instances=100000`: the run page's content for a run whose job fans out to that
+ *   many instances (issue 16): the graph (50 other jobs plus the fan-out as ONE node with its
+ *   bar) and the fan-out's instance list open, its pages answered from a synthetic list shaped as
+ *   the API lists them (ended, then running); ready once the graph and the first rows are drawn,
+ *   plus two frames. `scrollInstances(pages)` scrolls the list to its end `pages` times (each
+ *   reads the next page) and reports the most rows ever in the DOM.
+ * - `?case=runchart&runs=100`: the workflow page's chart of its last runs (RunDurationsChart,
+ *   ECharts, issue 17) for that many finished runs; ready once every run's bar is drawn (SVG
+ *   paths in the chart), plus two frames.
  */
 import { createApp, h, markRaw } from 'vue';
 import '@vue-flow/core/dist/style.css';
@@ -15,7 +24,16 @@ import '../src/styles/app.css';
 import FlowCanvas from '../src/components/FlowCanvas.vue';
 import ReadOnlyGraph from '../src/components/ReadOnlyGraph.vue';
 import LogViewer from '../src/components/LogViewer.vue';
-import type { LogLine } from '../src/api/types.js';
+import FanOutInstances from '../src/components/FanOutInstances.vue';
+import RunDurationsChart from '../src/components/RunDurationsChart.vue';
+import type {
+  FanOutInstance,
+  FanOutInstancePage,
+  LogLine,
+  NodeStatus,
+  RunStatus,
+  RunSummary,
+} from '../src/api/types.js';
 import { LogBuffer } from '../src/stores/log-buffer.js';
 import type { TreeStage } from '../src/workflow/flow-tree.js';
 
@@ -23,6 +41,11 @@ interface BenchApi {
   /** Resolves with the first-render time of the graph case (ms). */
   graphReady?: Promise<number>;
   scroll?: (frames: number) => Promise<{ frames: number[]; longTasks: number[] }>;
+  /** Resolves with the first-render time of the fan-out case (ms). */
+  fanOutReady?: Promise<number>;
+  scrollInstances?: (pages: number) => Promise<{ rowsRead: number; maxDomRows: number }>;
+  /** Resolves with the first-render time of the run chart case (ms). */
+  runChartReady?: Promise<number>;
 }
 
 declare global {
@@ -124,4 +147,167 @@ if (params.get('case') === 'log') {
     observer.disconnect();
     return { frames: times, longTasks };
   };
+}
+
+/** The instance of index `i` of a synthetic fan-out: ended ones first (1 in 50 failed), then running. */
+function syntheticInstance(i: number, ended: number): FanOutInstance {
+  const status: NodeStatus = i >= ended ? 'RUNNING' : i % 50 === 7 ? 'FAILED' : 'SUCCEEDED';
+  const name = `test[shard=${Math.floor(i / 100)},db=${i % 100}]`;
+  return {
+    name,
+    path: `test.unit.${name}`,
+    status,
+    attempt: 1,
+    exitCode: status === 'RUNNING' ? null : status === 'FAILED' ? 1 : 0,
+    reason: status === 'FAILED' ? 'exited with code 1' : null,
+    durationMs: status === 'RUNNING' ? null : 800 + (i % 400),
+  };
+}
+
+if (params.get('case') === 'fanout') {
+  const total = Number(params.get('instances') ?? 100_000);
+  const running = Math.min(1_000, total);
+  const ended = total - running;
+  const failed = Math.floor((ended + 42) / 50);
+  const counts = { total, started: total, running, passed: ended - failed, failed, skipped: 0 };
+  // The graph: the 50-job run tree of the graph case, plus a stage whose one job fans out.
+  const stages = runTree(50);
+  stages.splice(5, 0, {
+    id: 'test',
+    name: 'test',
+    type: 'normal',
+    parallel: false,
+    status: 'RUNNING',
+    actions: [
+      {
+        id: 'test.unit',
+        name: 'unit',
+        path: 'test.unit',
+        status: 'RUNNING',
+        jobs: [
+          {
+            id: 'test.unit.test',
+            name: 'test',
+            path: 'test.unit.test',
+            outputs: [],
+            status: 'RUNNING',
+            fanOut: counts,
+          },
+        ],
+      },
+    ],
+  });
+  // Pages as the API gives them (`i:N` cursors over ended-then-running), at once: the bench
+  // measures the browser, not the server (the API's page time is the fan-out bench's figure).
+  const fetchPage = async (
+    status: NodeStatus | '',
+    after: string | null,
+  ): Promise<FanOutInstancePage> => {
+    const nodes: FanOutInstance[] = [];
+    let i = after === null ? 0 : Number(after.slice(2));
+    for (; i < total && nodes.length < 100; i++) {
+      const row = syntheticInstance(i, ended);
+      if (status === '' || row.status === status) nodes.push(row);
+    }
+    return {
+      nodes,
+      pageInfo: { endCursor: nodes.length > 0 ? `i:${i}` : null, hasNextPage: i < total },
+      totalCount:
+        status === ''
+          ? total
+          : status === 'RUNNING'
+            ? running
+            : status === 'FAILED'
+              ? failed
+              : counts.passed,
+    };
+  };
+  let resolveReady: (ms: number) => void = () => undefined;
+  api.fanOutReady = new Promise((r) => (resolveReady = r));
+  let graphDrawn = false;
+  const t0 = performance.now();
+  const whenRowsDrawn = async (): Promise<void> => {
+    while (document.querySelector('[data-testid=instance-row]') === null) await frame();
+  };
+  createApp({
+    render: () =>
+      h('div', [
+        h(ReadOnlyGraph, {
+          stages,
+          selectedId: 'test.unit.test',
+          onReady: () => {
+            graphDrawn = true;
+          },
+        }),
+        h(FanOutInstances, {
+          runId: 'bench',
+          jobPath: 'test.unit.test',
+          counts,
+          fetchPage,
+        }),
+      ]),
+  }).mount('#app');
+  void whenRowsDrawn()
+    .then(frame)
+    .then(frame)
+    .then(() => {
+      if (!graphDrawn) throw new Error('graph not drawn');
+      resolveReady(performance.now() - t0);
+    });
+  api.scrollInstances = async (pages: number) => {
+    const list = document.querySelector<HTMLElement>('[data-testid=instance-list]');
+    if (!list) throw new Error('no instance list');
+    let maxDomRows = 0;
+    for (let p = 0; p < pages; p++) {
+      const before = list.scrollHeight;
+      list.scrollTop = list.scrollHeight;
+      list.dispatchEvent(new Event('scroll'));
+      while (list.scrollHeight === before) await frame();
+      maxDomRows = Math.max(maxDomRows, list.querySelectorAll('[data-testid=instance-row]').length);
+    }
+    await frame();
+    const rowsRead = Math.round(list.scrollHeight / 30);
+    return { rowsRead, maxDomRows };
+  };
+}
+
+if (params.get('case') === 'runchart') {
+  const count = Number(params.get('runs') ?? 100);
+  // Finished runs a minute apart, 1 in 5 failed, durations varying so the bars differ.
+  const outcomes: RunStatus[] = ['SUCCEEDED', 'SUCCEEDED', 'FAILED', 'SUCCEEDED', 'CANCELLED'];
+  const start = Date.UTC(2026, 0, 1);
+  const runs: RunSummary[] = Array.from({ length: count }, (_, i) => {
+    const created = start + i * 60_000;
+    const durationMs = 20_000 + ((i * 7919) % 90_000);
+    return {
+      id: `run-${String(i).padStart(8, '0')}`,
+      workflowUri: 'bench/repo/ci',
+      organization: 'bench',
+      workflowVersion: 1,
+      status: outcomes[i % outcomes.length] ?? 'SUCCEEDED',
+      reason: null,
+      createdAt: new Date(created).toISOString(),
+      startedAt: new Date(created + 1_000).toISOString(),
+      finishedAt: new Date(created + 1_000 + durationMs).toISOString(),
+      durationMs,
+      triggerType: 'api',
+      triggeredBy: 'bench',
+      lastSeq: 10,
+    };
+  });
+  let resolveReady: (ms: number) => void = () => undefined;
+  api.runChartReady = new Promise((r) => (resolveReady = r));
+  const t0 = performance.now();
+  createApp({ render: () => h(RunDurationsChart, { runs }) }).mount('#app');
+  // ECharts draws on an animation frame after mounting: wait until every bar is a path.
+  const bars = ['#1a7f37', '#cf222e', '#8c959f']
+    .map((fill) => `[data-testid=run-chart] svg path[fill="${fill}"]`)
+    .join(', ');
+  const barsDrawn = (): boolean => document.querySelectorAll(bars).length >= count;
+  void (async () => {
+    while (!barsDrawn()) await frame();
+    await frame();
+    await frame();
+    resolveReady(performance.now() - t0);
+  })();
 }

@@ -36,6 +36,11 @@ export function createAppRouter(): Router {
       },
       { path: '/runs/:id', name: 'run', component: () => import('./views/RunView.vue') },
       {
+        path: '/deliveries',
+        name: 'deliveries',
+        component: () => import('./views/DeliveriesView.vue'),
+      },
+      {
         path: '/components',
         name: 'components',
         component: () => import('./views/ComponentsView.vue'),

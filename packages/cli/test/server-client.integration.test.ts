@@ -283,6 +283,40 @@ describe('run --server', () => {
     expect(result.out).toMatch(/✗ s\.a\.j: .*3/);
   });
 
+  it('a fan-out is one line with counts and its failed instances are named (issue 16)', async () => {
+    unique += 1;
+    const uri = `default/cli-test/wf${unique}`;
+    const file = `wf${unique}.yaml`;
+    await writeFile(
+      join(work, file),
+      `uri: ${uri}
+stages:
+  - type: normal
+    name: s
+    actions:
+      - name: a
+        jobs:
+          - name: j
+            command: 'echo "instance $CO_N"; [ "$CO_N" -ne 2 ]'
+            matrix:
+              axes:
+                n: [1, 2, 3, 4]
+              fail-fast: false
+`,
+    );
+    expect((await cli(['workflow', 'apply', '-f', file])).code).toBe(0);
+    const result = await cli(['run', uri, '--plain']);
+    expect(result.code, result.err).toBe(1);
+    expect(result.out).toMatch(
+      /\[s\.a\.j\] failed: 1 of 4 instances failed.*\[3 passed, 1 failed of 4 instances\]/,
+    );
+    expect(result.out).toMatch(/^ {6}✗ j\[n=2\]: exited with code 1$/m);
+    // No status line per instance.
+    expect(result.out).not.toMatch(/^\[s\.a\.j\[n=\d\]\] (running|succeeded|failed)/m);
+    // Each instance's log is followed while it runs, as a job's is.
+    for (const n of [1, 2, 3, 4]) expect(result.out).toContain(`[s.a.j[n=${n}]] instance ${n}`);
+  });
+
   it('--json: start, events, logs, then the result with the exit code', async () => {
     const uri = await applied('echo json-line');
     const result = await cli(['run', '--server', url, uri, '--json']);

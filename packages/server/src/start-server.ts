@@ -167,8 +167,9 @@ export async function startServer(
     );
     cleanups.push(() => hooks.close());
     const secrets = createSecretService(db, cipher);
+    const deliveryLog = new DeliveryLog(db, cipher);
     const hookRoutes = new HookRoutes({
-      deliveries: new DeliveryLog(db),
+      deliveries: deliveryLog,
       logError: (id, error) => log.error(`webhook failed (id ${id})`, error),
     });
     const routes: HttpServerOptions = {
@@ -249,6 +250,7 @@ export async function startServer(
       hooks,
       workspaces,
       pluginHealth: () => plugins.host.health(),
+      webhooks: { log: deliveryLog, routes: hookRoutes, audit: (line) => log.info(line) },
       onWorkflowsChanged: () => {
         for (const listener of workflowListeners) listener();
       },

@@ -7,7 +7,8 @@ const RUN_FULL = `${RUN_SUMMARY} trigger rerunOf
   stages { name type status reason durationMs decision { approved by comment }
     actions { name path status reason durationMs
       jobs { name path status attempt exitCode reason outputs startedAt finishedAt durationMs
-        logTruncated { cause attempt message droppedLines } } } }`;
+        logTruncated { cause attempt message droppedLines }
+        fanOut { total started running passed failed skipped } } } }`;
 
 const EVENT = 'event { seq runId time scope path status reason }';
 
@@ -63,6 +64,20 @@ export const RUN_MODEL = `query RunModel($uri: String!, $number: Int!) {
 export const RUN_UPDATES_ONE = `subscription RunLive($runId: ID!, $afterSeq: Float) {
   runUpdates(runId: $runId, afterSeq: $afterSeq) { ${EVENT} run { ${RUN_FULL} } } }`;
 
+/**
+ * One page of the instances of a run's fan-out jobs (the API has no field for one job: the page
+ * is read for each fan-out job of the run, usually one; the caller keeps the job it shows). The
+ * page size is a literal so the server's complexity check counts 100, not its 500 maximum.
+ */
+export const FAN_OUT_INSTANCES = `query FanOutInstances($id: ID!, $after: String, $status: NodeStatus) {
+  run(id: $id) { id stages { actions { jobs { path
+    fanOut { instances(first: 100, after: $after, status: $status) {
+      nodes { name path status attempt exitCode reason durationMs }
+      pageInfo { endCursor hasNextPage } totalCount } } } } } } }`;
+
+/** The page size {@link FAN_OUT_INSTANCES} asks for. */
+export const FAN_OUT_PAGE_SIZE = 100;
+
 export const CANCEL = `mutation Cancel($id: ID!) { cancelRun(id: $id) { id status } }`;
 export const DECIDE = `mutation Decide($runId: ID!, $stage: String!, $approved: Boolean!, $comment: String) {
   decidePause(runId: $runId, stage: $stage, approved: $approved, comment: $comment) { id status } }`;
@@ -70,6 +85,18 @@ export const RERUN = `mutation Rerun($runId: ID!, $fromFailed: Boolean) { rerun(
 
 export const JOB_LOG = `subscription JobLog($runId: ID!, $jobPath: String!, $afterSeq: Int) {
   jobLog(runId: $runId, jobPath: $jobPath, afterSeq: $afterSeq) { lines { seq stream text time } } }`;
+
+/**
+ * One attempt of a job or fan-out instance (`stage.action.job[shard=3]`): replayed, then live; the
+ * server ends it once that attempt ended and its last line was sent.
+ */
+export const ATTEMPT_LOG = `subscription AttemptLog($runId: ID!, $jobPath: String!, $attempt: Int, $afterSeq: Int) {
+  jobLog(runId: $runId, jobPath: $jobPath, attempt: $attempt, afterSeq: $afterSeq) {
+    lines { seq stream text time } } }`;
+
+/** One job or started fan-out instance by path (null if the run has none there). */
+export const RUN_JOB = `query RunJob($id: ID!, $path: String!) {
+  run(id: $id) { id job(path: $path) { path status attempt outputs } } }`;
 
 export const COMPONENTS = `query Components($search: String) {
   components(search: $search) { id namespace name latest { version description deprecated } } }`;
@@ -102,6 +129,9 @@ export const REMOVE_MEMBER = `mutation RemoveMember($organization: String!, $use
 
 export const RUN_ACTIVITY = `query RunActivity($hours: Int) {
   runActivity(hours: $hours) { start created succeeded failed } }`;
+
+export const RUN_LOAD = `query RunLoad($hours: Int) {
+  runLoad(hours: $hours) { start maxQueued maxRunning } }`;
 
 export const SLOWEST_JOBS = `query SlowestJobs($workflow: String!) {
   slowestJobs(workflow: $workflow, lastRuns: 100, limit: 10) { path runs medianMs maxMs } }`;

@@ -55,6 +55,41 @@ export interface JobRun {
   durationMs: number | null;
   /** Set when the attempt's stored log is shorter than what it printed (size limit, full disk). */
   logTruncated?: LogTruncation | null;
+  /** Set on a job that fans out (matrix or fan-out): its instances counted (issue 16). */
+  fanOut?: FanOutCounts | null;
+}
+
+/** A fan-out job's instances, counted; the instances themselves are read a page at a time. */
+export interface FanOutCounts {
+  total: number;
+  started: number;
+  running: number;
+  passed: number;
+  /** Failed, timed out or cancelled. */
+  failed: number;
+  /** Never started (fail-fast, cancel); set when the fan-out ends. */
+  skipped: number;
+}
+
+/** One started instance of a fan-out job, as the `instances` page lists it. */
+export interface FanOutInstance {
+  /** `job[axis=value,...]` or `job[index]`. */
+  name: string;
+  /** `stage.action.<name>`: the job path of its log. */
+  path: string;
+  status: NodeStatus;
+  attempt: number;
+  exitCode: number | null;
+  reason: string | null;
+  durationMs: number | null;
+}
+
+/** One page of a fan-out's instances. */
+export interface FanOutInstancePage {
+  nodes: FanOutInstance[];
+  pageInfo: { endCursor: string | null; hasNextPage: boolean };
+  /** Started instances matching the filter. */
+  totalCount: number;
 }
 
 /** Why a job attempt's stored log stops early; the job's own exit still decides its status. */
@@ -246,6 +281,13 @@ export interface RunActivityBucket {
   created: number;
   succeeded: number;
   failed: number;
+}
+
+/** The most runs queued and running at once in one hour (`runLoad`). */
+export interface RunLoadBucket {
+  start: string;
+  maxQueued: number;
+  maxRunning: number;
 }
 
 export interface JobDurationStats {

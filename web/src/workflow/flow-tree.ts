@@ -2,7 +2,7 @@
  * The drawable shape shared by the editor, the workflow page and the run page: stages → actions
  * → jobs with optional live status. Built from an editor graph or from a run's state.
  */
-import type { NodeStatus, Run } from '../api/types.js';
+import type { FanOutCounts, NodeStatus, Run } from '../api/types.js';
 import type { WorkflowGraph } from './graph-model.js';
 import {
   actionNameInfo,
@@ -23,6 +23,8 @@ export interface TreeJob {
   readonly status?: NodeStatus;
   readonly durationMs?: number | null;
   readonly attempt?: number;
+  /** Set on a job that fans out: drawn as one node with counts, not one node per instance. */
+  readonly fanOut?: FanOutCounts;
 }
 
 export interface TreeAction {
@@ -100,6 +102,7 @@ export function treeFromRun(run: Run, parallelStages: ReadonlySet<string>): Tree
         status: job.status,
         durationMs: job.durationMs,
         attempt: job.attempt,
+        ...(job.fanOut ? { fanOut: job.fanOut } : {}),
       })),
     })),
   }));

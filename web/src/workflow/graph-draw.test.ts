@@ -91,3 +91,45 @@ describe('generated action names (original ContainerOps files)', () => {
     expect(labels).toEqual(['action', 'action · generated name', 'action · generated name']);
   });
 });
+
+describe('describeNode for a fan-out job', () => {
+  it('shows the counts instead of the duration and carries the bar', () => {
+    const fanOut = { total: 30, started: 12, running: 5, passed: 6, failed: 1, skipped: 0 };
+    const layout = layoutTree([
+      {
+        id: 'test',
+        name: 'test',
+        type: 'normal',
+        parallel: false,
+        actions: [
+          {
+            id: 'test.unit',
+            name: 'unit',
+            path: 'test.unit',
+            jobs: [
+              {
+                id: 'test.unit.shard',
+                name: 'shard',
+                path: 'test.unit.shard',
+                outputs: [],
+                status: 'RUNNING',
+                durationMs: 1500,
+                fanOut,
+              },
+            ],
+          },
+        ],
+      },
+    ]);
+    const node = layout.nodes.find((n) => n.id === 'test.unit.shard');
+    if (node === undefined) throw new Error('no node');
+    const label = describeNode(node);
+    expect(label.sub).toBe('6✓ 1✕ 5◐ /30');
+    expect(label.fanOut?.segments.map((s) => [s.part, s.count])).toEqual([
+      ['passed', 6],
+      ['failed', 1],
+      ['running', 5],
+      ['rest', 18],
+    ]);
+  });
+});

@@ -3,6 +3,8 @@
  * the lightweight read-only graph (run and workflow pages). Pure: no DOM, no Vue.
  */
 import { formatDuration } from '../stores/async.js';
+import { fanOutBar } from './fan-out-bar.js';
+import type { FanOutBar } from './fan-out-bar.js';
 import type { Layout, LayoutNode } from './graph-layout.js';
 
 /** The text and status a node shows. */
@@ -12,6 +14,8 @@ export interface NodeLabel {
   readonly sub: string;
   readonly status?: string;
   readonly outputs: readonly string[];
+  /** A fan-out job: its instances counted (the node's `sub` is then the counts' text). */
+  readonly fanOut?: FanOutBar;
 }
 
 /** Drawn widths (px) per node kind; the CSS of `.fnode` uses the same numbers. */
@@ -46,6 +50,17 @@ export function describeNode(n: LayoutNode): NodeLabel {
     };
   }
   const j = n.job;
+  if (j.fanOut !== undefined) {
+    const bar = fanOutBar(j.fanOut);
+    return {
+      kind: 'job',
+      title: j.name,
+      sub: bar.text,
+      status: j.status,
+      outputs: j.outputs,
+      fanOut: bar,
+    };
+  }
   const attempt = j.attempt !== undefined && j.attempt > 1 ? `attempt ${j.attempt}` : '';
   const sub = [j.status?.toLowerCase(), formatDuration(j.durationMs), attempt]
     .filter(Boolean)

@@ -1,6 +1,7 @@
 /**
  * Follows one run on a server: its events (`runUpdates`, replayed from the start, then live) and
- * the logs of its jobs (one `jobLog` subscription per job attempt, opened when the attempt starts).
+ * the logs of its jobs (one `jobLog` subscription per job attempt, opened when the attempt starts),
+ * fan-out instances included (a bounded number at a time: see `maxInstanceLogs`).
  * It ends when the run has reached a terminal status AND every opened log has completed — the
  * server completes `jobLog` once the attempt ended and every line was sent, so no line is lost.
  */
@@ -14,9 +15,23 @@ import { EVENT_FIELDS, LOG_LINE_FIELDS, toEngineEvent, toJobLogLine } from './ap
 export interface FollowOptions {
   readonly onEvent?: (event: EngineEvent) => void;
   readonly onLog?: (line: JobLogLine) => void;
-  /** Follow logs of every job (default), one job path, or none (`false`). */
+  /**
+   * Follow logs of every job (default), one job path (a fan-out job's: its instances' logs), or
+   * none (`false`). Fan-out instances are followed like jobs while they run.
+   */
   readonly logs?: boolean | string;
+  /**
+   * At most this many fan-out instance logs are followed at once (default
+   * {@link DEFAULT_MAX_INSTANCE_LOGS}); an instance that ends before a slot frees is not shown.
+   */
+  readonly maxInstanceLogs?: number;
 }
+
+/**
+ * Instance logs followed at once by default: a fan-out of `max-parallel: 1000` would otherwise
+ * open 1,000 subscriptions, and interleave 1,000 logs in one terminal.
+ */
+export const DEFAULT_MAX_INSTANCE_LOGS = 50;
 
 export interface RunFollow {
   /** The run's terminal status once every log has been delivered; rejects with an ApiError. */
@@ -33,7 +48,8 @@ const JOB_LOG = `subscription($runId: ID!, $jobPath: String!, $attempt: Int!) {
 }`;
 
 export function followRun(
-  client: ApiClient,
+  /** Only its subscriptions (and its URL, for errors) are used. */
+  client: Pick<ApiClient, 'subscribe' | 'url'>,
   runId: string,
   options: FollowOptions = {},
 ): RunFollow {
@@ -64,13 +80,43 @@ export function followRun(
     stopAll();
     resolveDone(finalStatus);
   };
+  // `logs: <path>` of a fan-out job follows its instances too.
   const wantsLogs = (path: string): boolean =>
-    options.logs === undefined || options.logs === true || options.logs === path;
+    options.logs === undefined ||
+    options.logs === true ||
+    options.logs === path ||
+    options.logs === fanOutJobOf(path);
+
+  /**
+   * Fan-out instances are followed while they run, like jobs, but at most `maxInstanceLogs` at a
+   * time: the others wait in `queuedInstances` (by log key) for a slot, and one that ends while it
+   * waits is dropped — it is no longer running, and its log stays readable (`containerops logs`).
+   * So open subscriptions and the queue are bounded by what runs, never by the fan-out's size.
+   */
+  const maxInstanceLogs = options.maxInstanceLogs ?? DEFAULT_MAX_INSTANCE_LOGS;
+  const queuedInstances = new Map<string, { path: string; attempt: number }>();
+  let openInstanceLogs = 0;
+  const followInstanceLog = (jobPath: string, attempt: number): void => {
+    const key = `${jobPath}#${attempt}`;
+    if (openLogs.has(key) || stopped) return;
+    if (openInstanceLogs >= maxInstanceLogs) queuedInstances.set(key, { path: jobPath, attempt });
+    else followLog(jobPath, attempt);
+  };
+  const instanceLogClosed = (): void => {
+    openInstanceLogs -= 1;
+    const next = queuedInstances.entries().next();
+    if (next.done === true) return;
+    const [key, { path, attempt }] = next.value;
+    queuedInstances.delete(key);
+    followLog(path, attempt);
+  };
 
   const followLog = (jobPath: string, attempt: number): void => {
     const key = `${jobPath}#${attempt}`;
     if (openLogs.has(key) || stopped) return;
     openLogs.add(key);
+    const instance = isFanOutInstance(jobPath);
+    if (instance) openInstanceLogs += 1;
     const stop = client.subscribe<{ jobLog: { lines: ApiLogLine[] } }>(
       JOB_LOG,
       { runId, jobPath, attempt },
@@ -82,6 +128,7 @@ export function followRun(
         complete: () => {
           stops.delete(stop);
           openLogs.delete(key);
+          if (instance) instanceLogClosed();
           release(key);
           maybeDone();
         },
@@ -128,8 +175,11 @@ export function followRun(
       event.attempt !== undefined &&
       wantsLogs(event.path)
     ) {
-      followLog(event.path, event.attempt);
+      if (isFanOutInstance(event.path)) followInstanceLog(event.path, event.attempt);
+      else followLog(event.path, event.attempt);
     }
+    if (event.scope === 'job' && isTerminal(event.status) && event.attempt !== undefined)
+      queuedInstances.delete(`${event.path}#${event.attempt}`);
     if (event.scope === 'run' && isTerminal(event.status)) {
       finalStatus = event.status as RunStatus;
       maybeDone();
@@ -161,6 +211,21 @@ export function followRun(
   );
   stops.add(stopUpdates);
   return { done, stop: stopAll };
+}
+
+/** `stage.action.job[axis=value,...]` or `stage.action.job[index]`: an instance of a fan-out job. */
+export function isFanOutInstance(path: string): boolean {
+  return fanOutJobOf(path) !== undefined;
+}
+
+/** The fan-out job path of instance path `path` (`stage.action.job`); undefined for a job path. */
+export function fanOutJobOf(path: string): string | undefined {
+  // Axis values may hold dots and brackets: the job name ends at the first bracket after the
+  // action path (the last dot before that bracket).
+  const bracket = path.indexOf('[');
+  if (bracket < 0 || !path.endsWith(']')) return undefined;
+  const dot = path.lastIndexOf('.', bracket);
+  return dot < 0 || dot === bracket - 1 ? undefined : path.slice(0, bracket);
 }
 
 function unexpectedEnd(url: string): ApiError {

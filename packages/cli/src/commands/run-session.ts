@@ -7,6 +7,7 @@ import type {
   EngineObserver,
   PauseDecision,
   RunHandle,
+  RunSnapshot,
   StartRunOptions,
   WorkflowDefinition,
 } from '@containerops/core';
@@ -20,6 +21,8 @@ export interface RunEngine {
   cancel(runId: string, reason?: string): boolean;
   decide(runId: string, stage: string, decision: PauseDecision): void;
   observe(observer: EngineObserver): () => void;
+  /** The run's state now (the live view reads a running fan-out's total from it). */
+  getRun?(runId: string): RunSnapshot | undefined;
 }
 
 export interface RunSessionOptions {
@@ -108,6 +111,14 @@ export async function runSession(options: RunSessionOptions): Promise<number> {
       runId: handle.runId,
       workflow: options.workflow,
       orchestrator: options.orchestrator,
+      // The engine's state knows a fan-out's total from its start (a list once it is read).
+      fanOutTotal: (path) => {
+        const run = engine.getRun?.(handle.runId);
+        for (const stage of run?.stages ?? [])
+          for (const action of stage.actions)
+            for (const job of action.jobs) if (job.path === path) return job.fanOut?.total;
+        return undefined;
+      },
     });
     const held = early;
     early = undefined;

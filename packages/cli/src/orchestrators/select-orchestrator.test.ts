@@ -119,7 +119,12 @@ describe('selectOrchestrator', () => {
 
   it("takes the built-ins from the server's one list: docker preferred over local", () => {
     const host = createPluginHost();
-    expect(host.entries('orchestrator').map((e) => e.name)).toEqual(['docker', 'swarm', 'local']);
+    expect(host.entries('orchestrator').map((e) => e.name)).toEqual([
+      'docker',
+      'swarm',
+      'kubernetes',
+      'local',
+    ]);
     expect(
       host
         .entries('orchestrator')

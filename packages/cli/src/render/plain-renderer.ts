@@ -6,6 +6,7 @@ import type { EngineEvent, JobLogLine } from '@containerops/core';
 import type { LineSink, RunOutcome, RunRenderer, RunStartInfo } from './renderer.js';
 import { RunView } from './run-view.js';
 import type { Paint } from './style.js';
+import { fanOutCountParts, fanOutTotalText } from './fan-out-counts.js';
 import { elapsed, noPaint, prefixColour, statusColour, statusWord } from './style.js';
 import { summaryLines } from './summary.js';
 
@@ -19,7 +20,7 @@ export class PlainRenderer implements RunRenderer {
   ) {}
 
   start(info: RunStartInfo): void {
-    this.view = new RunView(info.workflow);
+    this.view = new RunView(info.workflow, info.fanOutTotal);
     this.line(
       `${this.paint('bold', `run ${info.runId}`)}: ${info.workflow.uri} on the ${info.orchestrator} orchestrator`,
     );
@@ -41,10 +42,18 @@ export class PlainRenderer implements RunRenderer {
       return;
     }
     if (node === undefined || !('scope' in node)) return;
+    // A fan-out instance: counted on its job, not a line of its own (there may be 100,000).
+    if (node.path !== event.path) return;
     if (node.scope === 'stage' && isMarker(this.view, node.path)) return;
     let detail = '';
     if (node.scope === 'job' && event.status === 'running' && node.maxAttempts > 1) {
       detail = ` (attempt ${node.attempt}/${node.maxAttempts})`;
+    }
+    if (node.scope === 'job' && node.fanOut !== undefined && event.status !== 'running') {
+      const parts = fanOutCountParts(node.fanOut).map((p) =>
+        this.paint(statusColour(p.status), p.text),
+      );
+      detail = ` [${parts.join(', ')} ${fanOutTotalText(node.fanOut)}]`;
     }
     const time =
       event.status === 'running' ? '' : elapsed(node.startedAt, node.finishedAt, event.time);
@@ -65,7 +74,8 @@ export class PlainRenderer implements RunRenderer {
 
   finish(outcome: RunOutcome): void {
     this.line('');
-    for (const l of summaryLines(outcome.snapshot, this.paint, outcome)) this.line(l);
+    const options = { ...outcome, fanOuts: this.view?.fanOuts() };
+    for (const l of summaryLines(outcome.snapshot, this.paint, options)) this.line(l);
   }
 
   private statusText(status: EngineEvent['status'], reason: string | undefined): string {

@@ -4,11 +4,17 @@
  * own messages (cancelling...), and `finish` once with the final snapshot.
  */
 import type { EngineEvent, JobLogLine, RunSnapshot, WorkflowDefinition } from '@containerops/core';
+import type { FanOutTotal } from './run-view.js';
 
 export interface RunStartInfo {
   readonly runId: string;
   readonly workflow: WorkflowDefinition;
   readonly orchestrator: string;
+  /**
+   * A running fan-out's number of instances, when the caller can read the run's state (a local
+   * run: the engine's); otherwise the live view shows it once the fan-out ends.
+   */
+  readonly fanOutTotal?: FanOutTotal;
 }
 
 export interface RunOutcome {

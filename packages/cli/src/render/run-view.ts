@@ -13,6 +13,7 @@ import type {
   WorkflowDefinition,
 } from '@containerops/core';
 import { isTerminal, jobPath } from '@containerops/core';
+import { FanOutView } from './fan-out-view.js';
 
 export interface NodeView {
   readonly scope: Exclude<EventScope, 'run'>;
@@ -31,6 +32,8 @@ export interface JobView extends NodeView {
   /** Attempts allowed: 1 + retries. */
   readonly maxAttempts: number;
   exitCode?: number | null;
+  /** Set on a job that fans out: its instances counted (they have no line of their own). */
+  readonly fanOut?: FanOutView;
 }
 
 export interface ActionView extends NodeView {
@@ -52,6 +55,9 @@ export interface RunViewState {
   finishedAt?: number;
 }
 
+/** Where a fan-out's total comes from while it runs (the engine's state, when at hand). */
+export type FanOutTotal = (jobPath: string) => number | undefined;
+
 /** Mutable view of one run; `apply` events in `seq` order. */
 export class RunView {
   readonly workflow: WorkflowDefinition;
@@ -59,7 +65,14 @@ export class RunView {
   readonly run: RunViewState = { status: 'queued' };
   private readonly nodes = new Map<string, StageView | ActionView | JobView>();
 
-  constructor(workflow: WorkflowDefinition) {
+  /**
+   * @param fanOutTotal asked for a fan-out's total until it answers; without it the total is
+   *   known when the fan-out ends (its `fan-out.total` output).
+   */
+  constructor(
+    workflow: WorkflowDefinition,
+    private readonly fanOutTotal?: FanOutTotal,
+  ) {
     this.workflow = workflow;
     this.stages = workflow.stages.map((stage) => {
       const stageView: StageView = {
@@ -83,6 +96,9 @@ export class RunView {
                 status: 'pending',
                 attempt: 0,
                 maxAttempts: 1 + job.retry.limit,
+                ...(job.fanOut === undefined
+                  ? {}
+                  : { fanOut: new FanOutView(1 + job.retry.limit) }),
               };
               this.nodes.set(jobView.path, jobView);
               return jobView;
@@ -107,7 +123,7 @@ export class RunView {
       return this.run;
     }
     const node = this.nodes.get(event.path);
-    if (node === undefined) return undefined;
+    if (node === undefined) return event.scope === 'job' ? this.applyInstance(event) : undefined;
     node.status = event.status as NodeStatus;
     if (event.reason !== undefined) node.reason = event.reason;
     if (node.scope === 'job') {
@@ -119,8 +135,32 @@ export class RunView {
         if (event.reason === undefined) delete node.reason;
       }
     }
+    if (node.scope === 'job' && node.fanOut !== undefined && isTerminal(event.status)) {
+      const total = Number(event.outputs?.['fan-out.total']);
+      node.fanOut.end(Number.isInteger(total) ? total : this.fanOutTotal?.(node.path));
+    }
     track(node, event.status, event.time);
     return node;
+  }
+
+  /**
+   * An event of a fan-out instance (`stage.action.job[...]`): counted on its job, which it
+   * returns; undefined when the path is no instance of a fan-out job here.
+   */
+  private applyInstance(event: EngineEvent): JobView | undefined {
+    const bracket = event.path.indexOf('[');
+    if (bracket < 0) return undefined;
+    // Axis values may hold dots: the action path ends at the last dot before the bracket.
+    const dot = event.path.lastIndexOf('.', bracket);
+    const name = event.path.slice(dot + 1);
+    const parent = this.nodes.get(
+      `${event.path.slice(0, dot)}.${name.slice(0, name.indexOf('['))}`,
+    );
+    if (parent?.scope !== 'job' || parent.fanOut === undefined) return undefined;
+    const fan = parent.fanOut;
+    fan.total ??= this.fanOutTotal?.(parent.path);
+    fan.apply(name, event.status, event.attempt, event.reason);
+    return parent;
   }
 
   /** Jobs that ended in failure, timeout or cancellation, in workflow order. */
@@ -128,6 +168,13 @@ export class RunView {
     return this.jobs().filter(
       (j) => j.status === 'failed' || j.status === 'timed_out' || j.status === 'cancelled',
     );
+  }
+
+  /** The fan-out jobs' instance counts, by job path. */
+  fanOuts(): Map<string, FanOutView> {
+    const out = new Map<string, FanOutView>();
+    for (const job of this.jobs()) if (job.fanOut !== undefined) out.set(job.path, job.fanOut);
+    return out;
   }
 
   jobs(): JobView[] {

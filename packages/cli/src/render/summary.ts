@@ -1,8 +1,10 @@
 /**
  * The summary printed when a run ends: its status and duration, then every job that did not
- * succeed with its reason.
+ * succeed with its reason; under a fan-out job, its failed instances by name (at most
+ * FAILED_NAMES_SHOWN, then "and N more").
  */
 import type { JobRunSnapshot, RunSnapshot } from '@containerops/core';
+import type { FanOutView } from './fan-out-view.js';
 import type { Paint } from './style.js';
 import { formatDuration, statusColour, statusSymbol, statusWord } from './style.js';
 
@@ -25,6 +27,8 @@ export function runDuration(snapshot: RunSnapshot): number | undefined {
 
 export interface SummaryOptions {
   readonly interrupted: boolean;
+  /** The live view's fan-outs by job path: their failed instances are named under the job. */
+  readonly fanOuts?: ReadonlyMap<string, FanOutView>;
 }
 
 /** The summary as lines (no trailing newlines). */
@@ -53,6 +57,18 @@ export function summaryLines(
       `  ${paint(statusColour(job.status), statusSymbol(job.status))} ${job.path}: ` +
         `${job.reason ?? statusWord(job.status)}${attempts}`,
     );
+    const fan = options.fanOuts?.get(job.path);
+    if (fan !== undefined) lines.push(...failedInstanceLines(fan, paint));
   }
+  return lines;
+}
+
+function failedInstanceLines(fan: FanOutView, paint: Paint): string[] {
+  const lines = fan.failedNames.map(
+    (f) =>
+      `      ${paint(statusColour(f.status), statusSymbol(f.status))} ${f.name}` +
+      (f.reason === undefined ? '' : `: ${f.reason}`),
+  );
+  if (fan.moreFailed > 0) lines.push(paint('gray', `      … and ${fan.moreFailed} more`));
   return lines;
 }

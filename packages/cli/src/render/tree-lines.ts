@@ -2,6 +2,8 @@
  * Lays out the live tree of a run: one line per visible stage, action and job, with symbol,
  * name, elapsed time and reason, cut to the terminal's width and height.
  */
+import { fanOutCountParts, fanOutTotalText } from './fan-out-counts.js';
+import type { FanOutView } from './fan-out-view.js';
 import type { NodeView, RunView } from './run-view.js';
 import type { Colour, Paint } from './style.js';
 import { elapsed, statusColour, statusSymbol, statusWord } from './style.js';
@@ -70,11 +72,25 @@ function layoutLines(view: RunView, layout: TreeLayout): Line[] {
             ? [[`  attempt ${job.attempt}/${job.maxAttempts}`, 'yellow']]
             : [];
         const keep = job.status === 'running' || job.status === 'failed' ? 1 : 0;
-        lines.push(nodeLine(job, 3, layout, attempt, open ? keep : -1));
+        // A fan-out's instances are one line: its counts, never a line per instance.
+        const detail =
+          job.fanOut === undefined || job.status === 'pending'
+            ? attempt
+            : fanOutSegments(job.fanOut);
+        lines.push(nodeLine(job, 3, layout, detail, open ? keep : -1));
       }
     }
   }
   return lines;
+}
+
+function fanOutSegments(fan: FanOutView): Segment[] {
+  const segments: Segment[] = [];
+  fanOutCountParts(fan).forEach((part, i) =>
+    segments.push([i === 0 ? '  ' : ' · ', 'gray'], [part.text, statusColour(part.status)]),
+  );
+  segments.push([` ${fanOutTotalText(fan)}`, 'gray']);
+  return segments;
 }
 
 function nodeLine(

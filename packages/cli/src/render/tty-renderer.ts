@@ -47,7 +47,7 @@ export class TtyRenderer implements RunRenderer {
   }
 
   start(info: RunStartInfo): void {
-    this.view = new RunView(info.workflow);
+    this.view = new RunView(info.workflow, info.fanOutTotal);
     this.pending.push(
       this.paint(
         'gray',
@@ -98,7 +98,10 @@ export class TtyRenderer implements RunRenderer {
     this.timer = undefined;
     this.flush(true);
     this.drawnLines = 0;
-    const lines = ['', ...summaryLines(outcome.snapshot, this.paint, outcome)];
+    const lines = [
+      '',
+      ...summaryLines(outcome.snapshot, this.paint, { ...outcome, fanOuts: this.view?.fanOuts() }),
+    ];
     this.out.write(`${lines.join('\n')}\n`);
   }
 

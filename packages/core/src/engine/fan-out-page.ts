@@ -15,6 +15,12 @@ export interface InstanceView {
   readonly exitCode?: number | null;
   readonly reason?: string;
   readonly durationMs?: number;
+  /**
+   * What the instance reported through `$CO_OUTPUT`: a running instance's so far, an ended one's
+   * when it succeeded and its job declares outputs (what the engine keeps for fan-in). Absent when
+   * there are none. Bounded like a job's: the engine caps an attempt's outputs (`outputs-limit`).
+   */
+  readonly outputs?: Readonly<Record<string, string>>;
 }
 
 export interface InstancePage {
@@ -67,7 +73,7 @@ export function pageInstances(job: JobRunSnapshot, query: InstancePageQuery): In
     if (query.status !== undefined && item.status !== query.status) continue;
     totalCount += 1;
     if (i < start || nodes.length >= query.first) continue;
-    nodes.push(view(item, actionPath));
+    nodes.push(instanceView(item, actionPath));
     end = i + 1;
   }
   const hasNextPage = nodes.length === query.first && countFrom(end) > 0;
@@ -85,7 +91,11 @@ export function pageInstances(job: JobRunSnapshot, query: InstancePageQuery): In
   };
 }
 
-function view(item: InstanceSummary | JobRunSnapshot, actionPath: string): InstanceView {
+/** How one instance (its summary once ended, its node while it runs) is listed. */
+export function instanceView(
+  item: InstanceSummary | JobRunSnapshot,
+  actionPath: string,
+): InstanceView {
   const out: { -readonly [K in keyof InstanceView]: InstanceView[K] } = {
     name: item.name,
     path: `${actionPath}.${item.name}`,
@@ -95,5 +105,7 @@ function view(item: InstanceSummary | JobRunSnapshot, actionPath: string): Insta
   if (item.exitCode !== undefined) out.exitCode = item.exitCode;
   if (item.reason !== undefined) out.reason = item.reason;
   if ('durationMs' in item && item.durationMs !== undefined) out.durationMs = item.durationMs;
+  if (item.outputs !== undefined && Object.keys(item.outputs).length > 0)
+    out.outputs = item.outputs;
   return out;
 }

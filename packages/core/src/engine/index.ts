@@ -18,3 +18,5 @@ export { SERVICE_CALL_INVALID } from './service-template.js';
 export { FAN_OUT_LIST_INVALID } from './fan-out-executor.js';
 export { pageInstances, InvalidInstanceCursor } from './fan-out-page.js';
 export type { InstancePage, InstancePageQuery, InstanceView } from './fan-out-page.js';
+export { findInstance, findJob } from './job-lookup.js';
+export type { FoundJob } from './job-lookup.js';

@@ -254,6 +254,16 @@ export interface TriggerDeliveryRow {
   error: string | null;
   /** The sender's delivery id (`X-ContainerOps-Delivery`), when it sent one. */
   deliveryId: string | null;
+  /** The workflow it was for (the first one it fired, or the generic webhook's path). */
+  workflow: string | null;
+  /** For a redelivery: the delivery it repeated. */
+  redeliveryOf: string | null;
+  /** For a redelivery: the user who asked for it (the audit trail). */
+  redeliveredBy: string | null;
+  /** The request, sealed (triggers/delivery-request.ts); null when not kept. */
+  requestCiphertext: string | null;
+  requestIv: string | null;
+  requestTag: string | null;
 }
 export const TriggerDeliveryEntity = new EntitySchema<TriggerDeliveryRow>({
   name: 'TriggerDelivery',
@@ -268,6 +278,13 @@ export const TriggerDeliveryEntity = new EntitySchema<TriggerDeliveryRow>({
     runId: { name: 'run_id', type: 'varchar', length: 64, nullable: true },
     error: longText('error', true),
     deliveryId: nameColumn('delivery_id', 128, true),
+    workflow: nameColumn('workflow', 255, true),
+    redeliveryOf: nameColumn('redelivery_of', 64, true),
+    redeliveredBy: nameColumn('redelivered_by', 200, true),
+    // Not read by list queries (select: false): up to ~7 MiB each.
+    requestCiphertext: { ...longText('request_ciphertext', true), select: false },
+    requestIv: { ...nameColumn('request_iv', 32, true), select: false },
+    requestTag: { ...nameColumn('request_tag', 32, true), select: false },
   },
 });
 

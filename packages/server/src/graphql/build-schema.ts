@@ -14,6 +14,7 @@ import { IdentityResolver } from './resolvers/identity-resolver.js';
 import { FanOutFieldsResolver } from './resolvers/fan-out-fields.js';
 import { InsightsResolver } from './resolvers/insights-resolver.js';
 import { RunFieldsResolver } from './resolvers/run-fields.js';
+import { RunJobFieldResolver } from './resolvers/run-job-field.js';
 import { RunResolver } from './resolvers/run-resolver.js';
 import { RunUpdateFieldsResolver } from './resolvers/run-update-fields.js';
 import { SubscriptionResolver } from './resolvers/subscription-resolver.js';
@@ -32,6 +33,7 @@ const resolvers = [
   WorkflowFieldsResolver,
   RunResolver,
   RunFieldsResolver,
+  RunJobFieldResolver,
   FanOutFieldsResolver,
   RunUpdateFieldsResolver,
   InsightsResolver,

@@ -35,6 +35,18 @@ export const builtinPlugins: readonly BuiltinPlugin[] = [
   },
   {
     kind: 'orchestrator',
+    name: 'kubernetes',
+    description: 'Kubernetes batch/v1 Jobs (kubeconfig or in-cluster service account)',
+    load: async () =>
+      (
+        await optional(
+          '@containerops/orchestrator-kubernetes',
+          () => import('@containerops/orchestrator-kubernetes'),
+        )
+      )?.kubernetesOrchestratorPlugin,
+  },
+  {
+    kind: 'orchestrator',
     name: 'local',
     description: 'child processes on this machine; runs `command` jobs only, no images',
     auto: true,
@@ -45,6 +57,12 @@ export const builtinPlugins: readonly BuiltinPlugin[] = [
     name: 'sqlite',
     description: 'job logs in a SQLite file',
     load: async () => (await import('@containerops/logstore-sqlite')).sqliteLogStorePlugin,
+  },
+  {
+    kind: 'logStore',
+    name: 'tidb',
+    description: 'job logs in TiDB, MariaDB or MySQL (needs its config: url)',
+    load: async () => (await import('@containerops/logstore-tidb')).tidbLogStorePlugin,
   },
   {
     kind: 'hook',

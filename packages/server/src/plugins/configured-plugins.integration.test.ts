@@ -115,7 +115,7 @@ describe('plugins named in the config', () => {
     );
     expect(error?.code).toBe('PLUGIN_NOT_FOUND');
     expect(error?.message).toContain(
-      'orchestrator "nomad": no orchestrator plugin has that name; known: auto, docker, swarm, local, fixture-local',
+      'orchestrator "nomad": no orchestrator plugin has that name; known: auto, docker, swarm, kubernetes, local, fixture-local',
     );
     expect(existsSync(dataDir)).toBe(false);
   });

@@ -56,6 +56,7 @@ describe('loadPlugins', () => {
     expect(loaded.host.entries('orchestrator').map((e) => e.name)).toEqual([
       'docker',
       'swarm',
+      'kubernetes',
       'local',
     ]);
   });

@@ -11,7 +11,7 @@
  * identifiers (what a URL or a workflow `uri` holds); ids are opaque strings.
  */
 import type { RunInsightsService } from './run-insights.service.js';
-import type { TriggerDeliveryRow } from '../db/entities.js';
+import type { DeliveryService } from '../triggers/deliveries.contract.js';
 import type { RunNotificationRow } from '../notifiers/notification.entity.js';
 import type {
   Diagnostic,
@@ -250,6 +250,13 @@ export interface RunService {
        * every job gets them without an `inputs:` declaration; other names are refused.
        */
       triggerEnv?: Record<string, string>;
+      /**
+       * When to answer: `begun` (default, as above), or `stored` — once the run's request and
+       * first snapshot are committed (the run row exists, queued), so a restarted server
+       * resumes it; the snapshot returned may then still be `queued`. Webhooks use `stored`:
+       * the sender needs to know the event is safe, not that the run has begun.
+       */
+      answerWhen?: 'begun' | 'stored';
     },
   ): Promise<RunRecord>;
   /** Member. Runs one component version with test inputs as a one-job run (`trigger.type = debug`). */
@@ -410,11 +417,8 @@ export interface HealthService {
 }
 
 /** Everything the API layer needs, built once at start (`createServices`). */
-/** Webhook deliveries (`trigger_deliveries`); triggers/deliveries.service.ts. */
-export interface DeliveryService {
-  /** Site admin. The newest deliveries first, optionally of one trigger plugin. */
-  recent(p: Principal, options: { limit: number; trigger?: string }): Promise<TriggerDeliveryRow[]>;
-}
+/** Webhook deliveries (`trigger_deliveries`): triggers/deliveries.contract.ts. */
+export type { DeliveryService } from '../triggers/deliveries.contract.js';
 
 /** Notifications of runs (`run_notifications`); notifiers/notifications.service.ts. */
 export interface NotificationService {
@@ -430,7 +434,7 @@ export interface ServerServices {
   readonly components: ComponentService;
   readonly secrets: SecretService;
   readonly health: HealthService;
-  /** Webhook deliveries (`trigger_deliveries`), for site administrators. */
+  /** Webhook deliveries (`trigger_deliveries`): listed, opened and redelivered. */
   readonly deliveries: DeliveryService;
   /** What became of each notification of a run (`run_notifications`). */
   readonly notifications: NotificationService;

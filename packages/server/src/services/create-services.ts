@@ -20,6 +20,8 @@ import { TypeOrmSecretService } from './secrets.service.js';
 import { TypeOrmWorkflowService } from './workflows.service.js';
 import { TypeOrmNotificationService } from '../notifiers/notifications.service.js';
 import { TypeOrmDeliveryService } from '../triggers/deliveries.service.js';
+import type { DeliveryServiceDeps } from '../triggers/deliveries.service.js';
+import { DeliveryLog } from '../triggers/delivery-log.js';
 
 export interface ServiceDeps {
   readonly db: Database;
@@ -34,6 +36,8 @@ export interface ServiceDeps {
   readonly pluginHealth: () => Promise<readonly PluginHealth[]>;
   /** Told after a workflow was applied or removed. */
   readonly onWorkflowsChanged?: () => void;
+  /** Webhook deliveries: their log (with the cipher), the routes redeliveries go through. */
+  readonly webhooks?: DeliveryServiceDeps;
 }
 
 /** The services plus the concrete classes start-up needs (bootstrap, readiness). */
@@ -87,7 +91,7 @@ export function createServices(deps: ServiceDeps): CreatedServices {
     components,
     secrets: deps.secrets,
     health,
-    deliveries: new TypeOrmDeliveryService(deps.db),
+    deliveries: new TypeOrmDeliveryService(deps.webhooks ?? { log: new DeliveryLog(deps.db) }),
     notifications: new TypeOrmNotificationService(deps.db, runs),
     insights: new RunInsightsService(deps.db),
   };

@@ -3,9 +3,11 @@
  * duplicate across the switch-over. Events: subscribe to the {@link EventBus} first (buffering),
  * replay stored events with seq > afterSeq page by page, then drain the buffer skipping
  * seq ≤ the last delivered, then go on live. Logs: the log store's `follow`, batched by arrival,
- * ending once the job attempt has ended and its last line was delivered.
+ * ending once the job attempt has ended and its last line was delivered. A job path may name a
+ * fan-out instance (`stage.action.job[shard=3]`): its events and lines carry that path, so it is
+ * followed like any job.
  */
-import { isTerminal } from '@containerops/core';
+import { findJob, isTerminal } from '@containerops/core';
 import type { EngineEvent, JobLogLine, RunStore } from '@containerops/core';
 import type { LogStore } from '@containerops/sdk';
 import { BatchQueue } from './async-queue.js';
@@ -127,10 +129,11 @@ export class ServerLiveFeed implements LiveFeed {
   ): AsyncGenerator<readonly JobLogLine[]> {
     const run = await this.deps.runs.get(p, query.runId);
     if (run === undefined) throw notFound(`no run ${query.runId}`);
-    const job = run.snapshot.stages
-      .flatMap((s) => s.actions.flatMap((a) => a.jobs))
-      .find((j) => j.path === query.jobPath);
-    if (job === undefined) throw notFound(`run ${query.runId} has no job ${query.jobPath}`);
+    // A job of the run's tree or an instance of one of its fan-outs (looked up among the
+    // fan-out's running nodes and compact summaries: no instance list is read).
+    const found = findJob(run.snapshot, query.jobPath);
+    if (found === undefined) throw notFound(`run ${query.runId} has no job ${query.jobPath}`);
+    const job = found.kind === 'job' ? found.job : found.instance;
     const attempt = query.attempt ?? Math.max(1, job.attempt);
     const queue = new BatchQueue<JobLogLine>();
     const stop = new AbortController();

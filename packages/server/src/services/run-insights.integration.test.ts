@@ -1,17 +1,21 @@
 /**
- * The dashboard's aggregates on each database (SQLite, PostgreSQL, MariaDB/MySQL): runs per hour
+ * The dashboard's aggregates on each database (SQLite, PostgreSQL, MariaDB/MySQL, TiDB): runs per hour
  * grouped in SQL with the same integer arithmetic everywhere, only viewable organisations
  * counted, input bounds enforced; slowest jobs from a workflow's last finished runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunEntity } from '../db/entities.js';
 import type { RunRow } from '../db/entities.js';
-import { dialectAvailable, openTestDatabase } from '../testing/test-databases.js';
-import type { TestDatabase, TestDialect } from '../testing/test-databases.js';
+import {
+  dialectAvailable,
+  openTestDatabase,
+  STATE_TEST_DIALECTS,
+} from '../testing/test-databases.js';
+import type { TestDatabase } from '../testing/test-databases.js';
 import type { Principal } from './contracts.js';
 import { RunInsightsService } from './run-insights.service.js';
 
-const dialects: TestDialect[] = ['sqlite', 'postgres', 'mysql'];
+const dialects = STATE_TEST_DIALECTS;
 const HOUR = 3_600_000;
 /** "Now": 10:30 on some day, so the current hour started at 10:00. */
 const NOW = Date.UTC(2026, 5, 1, 10, 30);

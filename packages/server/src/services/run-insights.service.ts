@@ -5,7 +5,9 @@
  *   SQL (`ix_runs_org_created`, or `ix_runs_created` for a site administrator across every
  *   organisation): one row per hour and status comes back, never one per run;
  * - slowest jobs: per job path, the median and longest duration over a workflow's last finished
- *   runs (at most 100, read newest first through `ix_runs_workflow_created`).
+ *   runs (at most 100, read newest first through `ix_runs_workflow_created`);
+ * - load: per hour, the most runs queued and running at once (a SQL sweep over the runs that ended
+ *   in the window or have not ended, through `ix_runs_finished`; ended hours kept: run-load.ts).
  *
  * Only runs the caller may view are counted.
  */
@@ -15,6 +17,10 @@ import { RunEntity } from '../db/entities.js';
 import { viewableOrganizations } from './authz.js';
 import type { Principal } from './contracts.js';
 import { badInput } from './errors.js';
+import { RunLoadReader } from './run-load.js';
+import type { RunLoadBucket } from './run-load.js';
+
+export type { RunLoadBucket } from './run-load.js';
 
 const HOUR_MS = 3_600_000;
 export const ACTIVITY_MAX_HOURS = 168;
@@ -44,10 +50,14 @@ export interface JobDurationStats {
 }
 
 export class RunInsightsService {
+  private readonly loadReader: RunLoadReader;
+
   constructor(
     private readonly db: Database,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.loadReader = new RunLoadReader(db);
+  }
 
   /**
    * Viewer. One bucket per hour for the last `hours` hours (the current one last), zeros
@@ -87,6 +97,29 @@ export class RunInsightsService {
       if (FAILED.has(row.status)) bucket.failed += n;
     }
     return toBuckets(buckets);
+  }
+
+  /**
+   * Viewer. Queue depth and running runs: one bucket per hour for the last `hours` hours (the
+   * current one last), each with the most runs queued and running at once in that hour.
+   * @throws BAD_USER_INPUT when `hours` is not 1–168.
+   */
+  async load(p: Principal, hours: number, organization?: string): Promise<RunLoadBucket[]> {
+    if (!Number.isInteger(hours) || hours < 1 || hours > ACTIVITY_MAX_HOURS) {
+      throw badInput(`hours must be from 1 to ${ACTIVITY_MAX_HOURS}`);
+    }
+    const now = this.now();
+    const last = Math.floor(now / HOUR_MS) * HOUR_MS;
+    const since = last - (hours - 1) * HOUR_MS;
+    const orgs = this.scope(p, organization);
+    if (orgs === null) {
+      const empty: RunLoadBucket[] = [];
+      for (let start = since; start <= last; start += HOUR_MS) {
+        empty.push({ start, maxQueued: 0, maxRunning: 0 });
+      }
+      return empty;
+    }
+    return this.loadReader.read(since, last, orgs, now);
   }
 
   /**

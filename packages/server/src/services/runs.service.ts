@@ -3,7 +3,7 @@
  * its organisation (the engine persists the run request, so a restarted server resumes it);
  * listing and counting read the `runs` table; logs come from the log store.
  */
-import { isTerminal, resolveRunInputs, UserError } from '@containerops/core';
+import { findJob, isTerminal, resolveRunInputs, UserError } from '@containerops/core';
 import type { JobLogLine, RunSnapshot, WorkflowDefinition } from '@containerops/core';
 import type { LogStore } from '@containerops/sdk';
 import type { Database } from '../db/database.js';
@@ -70,6 +70,7 @@ export class TypeOrmRunService implements RunService {
       version?: number;
       trigger?: Record<string, unknown>;
       triggerEnv?: Record<string, string>;
+      answerWhen?: 'begun' | 'stored';
     } = {},
   ): Promise<RunRecord> {
     const workflow = await this.deps.workflows.get(p, uri);
@@ -89,6 +90,17 @@ export class TypeOrmRunService implements RunService {
       ...(Object.keys(inputs).length === 0 ? {} : { inputs }),
       trigger: { type: 'api', ...options.trigger, by: p.userName },
     });
+    if (options.answerWhen === 'stored') return this.stored(started);
+    return this.settled(started, hasBegun);
+  }
+
+  /**
+   * `started` once its request and first snapshot are committed: the engine queued both with the
+   * store when it started the run. While writes fail (storage full) the store cannot say so soon:
+   * then wait as a plain trigger does rather than claim a run is stored that is not.
+   */
+  private async stored(started: RunRecord): Promise<RunRecord> {
+    if (await this.deps.store.saved(started.snapshot.runId)) return started;
     return this.settled(started, hasBegun);
   }
 
@@ -328,16 +340,16 @@ export class TypeOrmRunService implements RunService {
     });
   }
 
-  /** The job's latest attempt; undefined before its first start or for an unknown job. */
+  /**
+   * The latest attempt of the job or fan-out instance at `jobPath`; undefined before its first
+   * start or for a path naming neither (core's `findJob`: no instance list is read).
+   */
   private latestAttempt(row: RunRow, jobPath: string): number | undefined {
     const snapshot = runRecordOf(row, this.deps.host.liveRun(row.organization, row.id))?.snapshot;
-    for (const stage of snapshot?.stages ?? []) {
-      for (const action of stage.actions) {
-        const job = action.jobs.find((j) => j.path === jobPath);
-        if (job !== undefined) return job.attempt > 0 ? job.attempt : undefined;
-      }
-    }
-    return undefined;
+    const found = snapshot === undefined ? undefined : findJob(snapshot, jobPath);
+    if (found === undefined) return undefined;
+    const attempt = found.kind === 'job' ? found.job.attempt : found.instance.attempt;
+    return attempt > 0 ? attempt : undefined;
   }
 
   /** The run's row when the caller may view it; NOT_FOUND otherwise (no existence leak). */

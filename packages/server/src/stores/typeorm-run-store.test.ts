@@ -5,11 +5,15 @@ import type {
   WorkflowDefinition,
 } from '@containerops/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialectAvailable, openTestDatabase } from '../testing/test-databases.js';
-import type { TestDatabase, TestDialect } from '../testing/test-databases.js';
+import {
+  dialectAvailable,
+  openTestDatabase,
+  STATE_TEST_DIALECTS,
+} from '../testing/test-databases.js';
+import type { TestDatabase } from '../testing/test-databases.js';
 import { TypeOrmRunStore } from './typeorm-run-store.js';
 
-const dialects: TestDialect[] = ['sqlite', 'postgres', 'mysql'];
+const dialects = STATE_TEST_DIALECTS;
 
 function event(runId: string, status: NewEngineEvent['status'], path = ''): NewEngineEvent {
   return { runId, time: Date.now(), scope: path === '' ? 'run' : 'job', path, status };

@@ -52,6 +52,8 @@ export class TypeOrmRunStore implements RunStore {
   private pending = new Map<string, PendingRun>();
   private flushScheduled = false;
   private flushing: Promise<void> | undefined;
+  /** The batch {@link flushing} writes (read by {@link saved}). */
+  private writing: ReadonlyMap<string, PendingRun> | undefined;
   private runsWritten = 0;
   /** Consecutive failed writes of queued runs; a retry is scheduled while > 0. */
   private failedWrites = 0;
@@ -190,6 +192,25 @@ export class TypeOrmRunStore implements RunStore {
     }
   }
 
+  /**
+   * Resolves true once the saves of run `runId` queued before the call are committed — only
+   * those: not the saves other runs (or this run, once it moves) queue meanwhile, which
+   * {@link flushed} would wait for too — or false, without waiting further, while writes fail (a
+   * retry is scheduled: the caller decides).
+   */
+  async saved(runId: string): Promise<boolean> {
+    // The queued entry of this run: later saves go into it until its batch starts writing, then
+    // into a new one, which is not waited for.
+    const entry = this.pending.get(runId) ?? this.writing?.get(runId);
+    if (entry === undefined) return true;
+    for (;;) {
+      if (this.failedWrites > 0) return false;
+      if (this.pending.get(runId) !== entry && this.writing?.get(runId) !== entry) return true;
+      // Its flush is scheduled (setImmediate) or follows the one in progress.
+      await (this.flushing ?? new Promise<void>((resolve) => setImmediate(resolve)));
+    }
+  }
+
   /** Run saves queued and not yet stored (more than 0 after `flushed()` only while writes fail). */
   get unsavedRuns(): number {
     return this.pending.size;
@@ -217,6 +238,7 @@ export class TypeOrmRunStore implements RunStore {
     if (this.flushing !== undefined || this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
+    this.writing = batch;
     const work = this.writeRuns(batch).then(
       () => {
         this.failedWrites = 0;
@@ -239,6 +261,7 @@ export class TypeOrmRunStore implements RunStore {
     this.flushing = work;
     await work;
     this.flushing = undefined;
+    this.writing = undefined;
     if (this.pending.size > 0 && this.retryTimer === undefined) void this.flush();
   }
 

@@ -1,16 +1,22 @@
 /**
  * `trigger_deliveries`: one row per request to `/hooks/<plugin>/...` — when it came, for which
- * plugin, the payload's size and SHA-256 (never the payload: it may hold secrets), the outcome
- * and the run it started or the error. Retention prunes rows with the runs.
+ * plugin and workflow, the payload's size and SHA-256, the request itself sealed with the
+ * server's secret key (delivery-request.ts; credential headers dropped), the outcome and the run
+ * it started or the error; for a redelivery, the delivery it repeated and who asked. Retention
+ * prunes rows with the runs (the sealed request goes with its row).
  *
  * A handler does not return the run it started: `fire` runs somewhere inside it. The delivery
- * scope (AsyncLocalStorage) lets `fire` note the run id on the delivery being handled.
+ * scope (AsyncLocalStorage) lets `fire` note the run id and workflow on the delivery being
+ * handled.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database } from '../db/database.js';
+import type { TriggerHttpRequest } from '@containerops/sdk';
 import { TriggerDeliveryEntity } from '../db/entities.js';
 import type { TriggerDeliveryRow } from '../db/entities.js';
+import type { SecretCipher } from '../secrets/secret-cipher.js';
 import { newId } from '../services/ids.js';
+import { openRequest, sealRequest } from './delivery-request.js';
 
 /** What became of a delivery (`duplicate`: a copy of one seen within the replay window). */
 export type DeliveryStatus =
@@ -20,7 +26,9 @@ export type DeliveryStatus =
 interface DeliveryScope {
   readonly runIds: string[];
   duplicate: boolean;
+  duplicateRunId?: string;
   deliveryId?: string;
+  workflow?: string;
 }
 
 const scope = new AsyncLocalStorage<DeliveryScope>();
@@ -30,8 +38,12 @@ export interface DeliveryNotes {
   readonly runIds: readonly string[];
   /** The delivery repeated one seen within the replay window (nothing was started). */
   readonly duplicate: boolean;
+  /** For a copy: the run the first copy started, when known. */
+  readonly duplicateRunId?: string;
   /** The sender's delivery id, when it sent one. */
   readonly deliveryId?: string;
+  /** The (first) workflow it was for. */
+  readonly workflow?: string;
 }
 
 /** Runs `handle` as the handling of one delivery; resolves with its result and its notes. */
@@ -48,10 +60,21 @@ export function noteDeliveryRun(runId: string): void {
   scope.getStore()?.runIds.push(runId);
 }
 
-/** Notes that the delivery being handled is a copy of an earlier one (no-op outside one). */
-export function noteDeliveryDuplicate(): void {
+/** Notes the workflow the delivery being handled is for; the first one noted stays. */
+export function noteDeliveryWorkflow(uri: string): void {
   const current = scope.getStore();
-  if (current !== undefined) current.duplicate = true;
+  if (current !== undefined) current.workflow ??= uri;
+}
+
+/**
+ * Notes that the delivery being handled is a copy of an earlier one, and the run that one started
+ * when known (no-op outside a delivery).
+ */
+export function noteDeliveryDuplicate(runId?: string): void {
+  const current = scope.getStore();
+  if (current === undefined) return;
+  current.duplicate = true;
+  if (runId !== undefined) current.duplicateRunId ??= runId;
 }
 
 /** Notes the sender's id of the delivery being handled (no-op outside one). */
@@ -76,41 +99,161 @@ export function deliveryStatusOf(
   return runs > 0 ? 'accepted' : 'ignored';
 }
 
-export class DeliveryLog {
-  constructor(private readonly db: Database) {}
+/** One delivery to record (see {@link DeliveryLog.record}). */
+export interface NewDelivery {
+  readonly plugin: string;
+  readonly receivedAt: number;
+  readonly payloadSha256: string;
+  readonly payloadSize: number;
+  readonly status: DeliveryStatus;
+  readonly runIds?: readonly string[];
+  /** For a `duplicate`: the run the first copy started (stored as the row's run). */
+  readonly duplicateRunId?: string;
+  readonly error?: string;
+  readonly deliveryId?: string;
+  readonly workflow?: string;
+  /** The request, kept sealed when the log has a cipher; omitted: not kept (e.g. too large). */
+  readonly request?: TriggerHttpRequest;
+  readonly redeliveryOf?: string;
+  readonly redeliveredBy?: string;
+}
 
-  async record(delivery: {
-    plugin: string;
-    receivedAt: number;
-    payloadSha256: string;
-    payloadSize: number;
-    status: DeliveryStatus;
-    runIds?: readonly string[];
-    error?: string;
-    deliveryId?: string;
-  }): Promise<string> {
+/** A page of deliveries, newest first; `endCursor` continues it. */
+export interface DeliveryPage {
+  readonly rows: TriggerDeliveryRow[];
+  readonly hasNextPage: boolean;
+  readonly endCursor?: string;
+}
+
+/** What a page of deliveries is restricted to. */
+export interface DeliveryQuery {
+  readonly first: number;
+  readonly after?: { readonly receivedAt: number; readonly id: string };
+  readonly trigger?: string;
+  readonly workflow?: string;
+  /** Only deliveries of workflows of these organisations; undefined: every delivery. */
+  readonly organizations?: readonly string[];
+}
+
+export class DeliveryLog {
+  /** `cipher`: seals each delivery's request; without it no request is kept. */
+  constructor(
+    private readonly db: Database,
+    private readonly cipher?: SecretCipher,
+  ) {}
+
+  /** Inserts the delivery's row (its sealed request with it) in one transaction; its id. */
+  async record(delivery: NewDelivery): Promise<string> {
+    const id = newId();
+    const sealed =
+      delivery.request === undefined || this.cipher === undefined
+        ? undefined
+        : sealRequest(this.cipher, id, delivery.request);
     const row: TriggerDeliveryRow = {
-      id: newId(),
+      id,
       // The column holds 64 characters; a longer (unknown) name is cut, not refused.
       triggerType: delivery.plugin.slice(0, 64),
       receivedAt: delivery.receivedAt,
       payloadHash: delivery.payloadSha256,
       payloadSize: delivery.payloadSize,
       status: delivery.status,
-      runId: delivery.runIds?.[0] ?? null,
+      runId: delivery.runIds?.[0] ?? delivery.duplicateRunId ?? null,
       error: delivery.error?.slice(0, 2000) ?? null,
       deliveryId: delivery.deliveryId?.slice(0, 128) ?? null,
+      workflow: delivery.workflow?.slice(0, 255) ?? null,
+      redeliveryOf: delivery.redeliveryOf ?? null,
+      redeliveredBy: delivery.redeliveredBy?.slice(0, 200) ?? null,
+      requestCiphertext: sealed?.ciphertext ?? null,
+      requestIv: sealed?.iv ?? null,
+      requestTag: sealed?.tag ?? null,
     };
     await this.db.transaction((m) => m.insert(TriggerDeliveryEntity, row));
-    return row.id;
+    return id;
   }
 
   /** The newest deliveries first (the API, tests), optionally of one trigger plugin. */
-  recent(limit = 100, trigger?: string): Promise<TriggerDeliveryRow[]> {
-    return this.db.manager.find(TriggerDeliveryEntity, {
-      ...(trigger === undefined ? {} : { where: { triggerType: trigger } }),
-      order: { receivedAt: 'DESC' },
-      take: limit,
+  async recent(limit = 100, trigger?: string): Promise<TriggerDeliveryRow[]> {
+    return (await this.page({ first: limit, ...(trigger === undefined ? {} : { trigger }) })).rows;
+  }
+
+  /** One page, newest first (ties by id), after the cursor's row. */
+  async page(query: DeliveryQuery): Promise<DeliveryPage> {
+    if (query.organizations?.length === 0) return { rows: [], hasNextPage: false };
+    const qb = this.db.manager.createQueryBuilder(TriggerDeliveryEntity, 'd').where('1 = 1');
+    if (query.trigger !== undefined) qb.andWhere('d.trigger_type = :trigger', query);
+    if (query.workflow !== undefined) qb.andWhere('d.workflow = :workflow', query);
+    if (query.organizations !== undefined) {
+      // A prefix compare, not LIKE: `_` is a LIKE wildcard and may be in a name.
+      const clauses = query.organizations.map(
+        (_, i) => `SUBSTR(d.workflow, 1, :len${i}) = :org${i}`,
+      );
+      const params: Record<string, unknown> = {};
+      query.organizations.forEach((org, i) => {
+        params[`len${i}`] = org.length + 1;
+        params[`org${i}`] = `${org}/`;
+      });
+      qb.andWhere(`(${clauses.join(' OR ')})`, params);
+    }
+    if (query.after !== undefined) {
+      qb.andWhere('(d.received_at < :at OR (d.received_at = :at AND d.id < :id))', {
+        at: query.after.receivedAt,
+        id: query.after.id,
+      });
+    }
+    const rows = await qb
+      .orderBy('d.received_at', 'DESC')
+      .addOrderBy('d.id', 'DESC')
+      .take(query.first + 1)
+      .getMany();
+    const hasNextPage = rows.length > query.first;
+    if (hasNextPage) rows.length = query.first;
+    const last = rows.at(-1);
+    return {
+      rows,
+      hasNextPage,
+      ...(last === undefined ? {} : { endCursor: encodeDeliveryCursor(last) }),
+    };
+  }
+
+  /** One delivery's row (without its sealed request), or undefined. */
+  async get(id: string): Promise<TriggerDeliveryRow | undefined> {
+    return (await this.db.manager.findOneBy(TriggerDeliveryEntity, { id })) ?? undefined;
+  }
+
+  /**
+   * The delivery's stored request, opened; undefined when none was kept (an older row, a body
+   * over the limit, a log without a cipher).
+   * @throws when the server's key is not the one it was sealed with.
+   */
+  async request(id: string): Promise<TriggerHttpRequest | undefined> {
+    if (this.cipher === undefined) return undefined;
+    const row = await this.db.manager.findOne(TriggerDeliveryEntity, {
+      where: { id },
+      select: { id: true, requestCiphertext: true, requestIv: true, requestTag: true },
+    });
+    if (row?.requestCiphertext == null || row.requestIv == null || row.requestTag == null)
+      return undefined;
+    return openRequest(this.cipher, id, {
+      ciphertext: row.requestCiphertext,
+      iv: row.requestIv,
+      tag: row.requestTag,
     });
   }
+}
+
+/** base64url of `[receivedAt, id]` of the last row of a page. */
+export function encodeDeliveryCursor(row: { receivedAt: number; id: string }): string {
+  return Buffer.from(JSON.stringify([row.receivedAt, row.id]), 'utf8').toString('base64url');
+}
+
+/** The cursor's position; undefined when it is not one of ours. */
+export function decodeDeliveryCursor(text: string): { receivedAt: number; id: string } | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string')
+      return { receivedAt: value[0], id: value[1] };
+  } catch {
+    // not JSON: reported by the caller
+  }
+  return undefined;
 }

@@ -27,7 +27,7 @@ import { UserError } from '@containerops/core';
 import type { TriggerDefinition, WorkflowDefinition } from '@containerops/core';
 import type { TriggerContext, TriggerHttpRequest, TriggerHttpResponse } from '@containerops/sdk';
 import { WebhookTrigger, jsonObjectOf, jsonResponse, refusal } from '@containerops/sdk';
-import { noteDeliveryDuplicate, noteDeliveryId } from './delivery-log.js';
+import { noteDeliveryDuplicate, noteDeliveryId, noteDeliveryWorkflow } from './delivery-log.js';
 import type { ReplayGuard } from './replay-guard.js';
 import { replayKeysOf } from './replay-guard.js';
 import { authenticateWebhook, deliveryIdOf, isRefusal } from './webhook-signature.js';
@@ -69,6 +69,8 @@ export class GenericTrigger extends WebhookTrigger {
     const block = workflow?.triggers.find((t) => t.type === GENERIC_TRIGGER);
     if (workflow === undefined || block === undefined)
       return refusal(404, 'NOT_FOUND', `no workflow ${uri} with a generic trigger`);
+    // Only now: an unknown path must not file anonymous input under some organisation.
+    noteDeliveryWorkflow(uri);
     const notConfigured = (why: string): TriggerHttpResponse => {
       deps.onMisconfigured?.(uri, why);
       return refusal(
@@ -103,7 +105,7 @@ export class GenericTrigger extends WebhookTrigger {
     });
     const claim = await deps.replay.claim(keys, now);
     if (!claim.claimed) {
-      noteDeliveryDuplicate();
+      noteDeliveryDuplicate(claim.runId);
       return jsonResponse(200, {
         duplicate: true,
         ...(claim.runId === undefined ? {} : { runId: claim.runId }),

@@ -4,13 +4,17 @@
  * keys older than the window are forgotten.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestDatabase, TestDialect } from '../testing/test-databases.js';
-import { dialectAvailable, openTestDatabase } from '../testing/test-databases.js';
+import type { TestDatabase } from '../testing/test-databases.js';
+import {
+  STATE_TEST_DIALECTS,
+  dialectAvailable,
+  openTestDatabase,
+} from '../testing/test-databases.js';
 import { ReplayGuard, replayKeysOf } from './replay-guard.js';
 
 const WINDOW = 60_000;
 
-for (const dialect of ['sqlite', 'postgres', 'mysql'] as const satisfies readonly TestDialect[]) {
+for (const dialect of STATE_TEST_DIALECTS) {
   describe(`ReplayGuard on ${dialect}`, async () => {
     const available = await dialectAvailable(dialect);
     let test: TestDatabase;

@@ -5,11 +5,15 @@
  * workflow.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestDatabase, TestDialect } from '../testing/test-databases.js';
-import { dialectAvailable, openTestDatabase } from '../testing/test-databases.js';
+import type { TestDatabase } from '../testing/test-databases.js';
+import {
+  STATE_TEST_DIALECTS,
+  dialectAvailable,
+  openTestDatabase,
+} from '../testing/test-databases.js';
 import { TriggerClaims } from './trigger-claims.js';
 
-for (const dialect of ['sqlite', 'postgres', 'mysql'] as const satisfies readonly TestDialect[]) {
+for (const dialect of STATE_TEST_DIALECTS) {
   describe(`TriggerClaims on ${dialect}`, async () => {
     const available = await dialectAvailable(dialect);
     let test: TestDatabase;

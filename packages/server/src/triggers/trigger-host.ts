@@ -9,7 +9,8 @@
  *
  * `fire(..., { once })` claims the key in `trigger_claims` first (trigger-claims.ts): a claimed
  * key starts nothing and is noted as a duplicate on the delivery being handled. `values` become
- * `CO_TRIGGER_*` variables of every job (the SDK's `triggerEnv`).
+ * `CO_TRIGGER_*` variables of every job (the SDK's `triggerEnv`). `fire` resolves once the run
+ * is stored and queued (`answerWhen: 'stored'`), not once it has begun.
  */
 import type {
   RunSnapshot,
@@ -35,7 +36,12 @@ import type { ServerLogger } from '../logger.js';
 import type { PluginHost } from '@containerops/sdk/host';
 import type { PluginIdentity } from '../plugins/plugin-context.js';
 import type { RunService, WorkflowService } from '../services/contracts.js';
-import { noteDeliveryDuplicate, noteDeliveryId, noteDeliveryRun } from './delivery-log.js';
+import {
+  noteDeliveryDuplicate,
+  noteDeliveryId,
+  noteDeliveryRun,
+  noteDeliveryWorkflow,
+} from './delivery-log.js';
 import { GENERIC_TRIGGER, GenericTrigger } from './generic-webhook.js';
 import { ReplayGuard } from './replay-guard.js';
 import { DEFAULT_REPLAY_WINDOW_MS } from './webhook-signature.js';
@@ -198,12 +204,16 @@ export class TriggerHost {
     options: TriggerFireOptions = {},
   ): Promise<TriggerFireResult> {
     const values = options.values ?? {};
+    noteDeliveryWorkflow(workflow);
     const start = async (): Promise<string> => {
       const run = await this.deps.runs.trigger(principal, workflow, {
         inputs: { ...inputs },
         // The plugin's name is the type, whatever its info says: the run page shows who started it.
         trigger: { ...trigger, type: plugin },
         triggerEnv: triggerEnv(values),
+        // The sender is answered once the run is stored and queued, not once it has begun: a
+        // webhook's accept latency then does not include starting the run (issue 14's bench).
+        answerWhen: 'stored',
       });
       noteDeliveryRun(run.snapshot.runId);
       return run.snapshot.runId;
@@ -215,7 +225,7 @@ export class TriggerHost {
     noteDeliveryId(options.once);
     const claim = await this.claims.claim(plugin, workflow, options.once);
     if (!claim.claimed) {
-      noteDeliveryDuplicate();
+      noteDeliveryDuplicate(claim.runId);
       return { duplicate: true, ...(claim.runId === undefined ? {} : { runId: claim.runId }) };
     }
     let runId: string;
@@ -226,7 +236,10 @@ export class TriggerHost {
       await this.claims.release(claim.key).catch(() => undefined);
       throw error;
     }
-    await this.claims.started(claim.key, runId).catch(() => undefined);
+    // Not awaited: the claim is what keeps a copy from starting a second run, and it is stored.
+    // Naming the run on it only lets later copies say which run they repeat; waiting for that
+    // write would put one more turn of the database's queue on the sender's wait.
+    void this.claims.started(claim.key, runId).catch(() => undefined);
     return { runId };
   }
 

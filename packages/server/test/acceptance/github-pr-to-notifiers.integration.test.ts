@@ -264,8 +264,9 @@ describe('a GitHub pull request through a running server to every notifier', () 
       limit: 10,
       trigger: 'github',
     });
+    // The redelivery is recorded as a duplicate naming the run the first delivery started.
     expect(deliveries.slice(0, 2).map((d) => [d.status, d.runId])).toEqual([
-      ['duplicate', null],
+      ['duplicate', runId],
       ['accepted', runId],
     ]);
   });

@@ -3,6 +3,7 @@ import { KeptWorkspaces1767312000000 } from './0002-kept-workspaces.js';
 import { WebhookReplay1767571200000 } from './0003-webhook-replay.js';
 import { TriggersAndNotifications1767744000000 } from './0004-triggers-and-notifications.js';
 import { RunsCreatedIndex1767830400000 } from './0005-runs-created-index.js';
+import { DeliveryRequests1767916800000 } from './0006-delivery-requests.js';
 
 /** Every migration, oldest first. Add new ones at the end; never edit a released one. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   WebhookReplay1767571200000,
   TriggersAndNotifications1767744000000,
   RunsCreatedIndex1767830400000,
+  DeliveryRequests1767916800000,
 ];

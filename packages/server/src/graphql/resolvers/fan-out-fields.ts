@@ -1,11 +1,15 @@
 /** The instances of a fan-out job, a page at a time. */
 import { InvalidInstanceCursor, UserError, pageInstances } from '@containerops/core';
-import type { NodeStatus } from '@containerops/core';
+import type { InstanceView, NodeStatus } from '@containerops/core';
 import { Arg, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { ServerErrorCode } from '../../services/contracts.js';
 import { InputLimits, checkOptionalText, checkRange } from '../input-rules.js';
 import { NodeStatusEnum } from '../types/enums.js';
-import { FanOutInstanceConnectionType, FanOutType } from '../types/fan-out-types.js';
+import {
+  FanOutInstanceConnectionType,
+  FanOutInstanceType,
+  FanOutType,
+} from '../types/fan-out-types.js';
 
 @Resolver(() => FanOutType)
 export class FanOutFieldsResolver {
@@ -36,9 +40,14 @@ export class FanOutFieldsResolver {
       throw error;
     }
     return {
-      nodes: page.nodes.map((n) => ({ ...n, status: n.status as NodeStatusEnum })),
+      nodes: page.nodes.map(toInstance),
       pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
       totalCount: page.totalCount,
     };
   }
+}
+
+/** The GraphQL form of a listed instance (no outputs: an empty object, as a job's). */
+export function toInstance(n: InstanceView): FanOutInstanceType {
+  return { ...n, status: n.status as NodeStatusEnum, outputs: n.outputs ?? {} };
 }

@@ -8,7 +8,11 @@ import {
 import type { GraphqlContext } from '../context.js';
 import { requirePrincipal } from '../context.js';
 import { checkName, checkRange, checkWorkflowUri } from '../input-rules.js';
-import { JobDurationStatsType, RunActivityBucketType } from '../types/insights-types.js';
+import {
+  JobDurationStatsType,
+  RunActivityBucketType,
+  RunLoadBucketType,
+} from '../types/insights-types.js';
 
 @Resolver()
 export class InsightsResolver {
@@ -27,6 +31,24 @@ export class InsightsResolver {
     const insights = ctx.services.insights;
     if (insights === undefined) return [];
     return insights.activity(p, checkRange('hours', hours, 1, ACTIVITY_MAX_HOURS), org);
+  }
+
+  @Query(() => [RunLoadBucketType], {
+    description:
+      'Queue depth and running runs per hour over the last `hours` hours (1–168; the current hour ' +
+      'last, quiet hours included): the most runs queued and running at once in each, in the ' +
+      'organisations the caller can view, or in `organization`.',
+  })
+  async runLoad(
+    @Arg('hours', () => Int, { nullable: true, defaultValue: 24 }) hours: number,
+    @Arg('organization', () => String, { nullable: true }) organization: string | null | undefined,
+    @Ctx() ctx: GraphqlContext,
+  ): Promise<RunLoadBucketType[]> {
+    const p = requirePrincipal(ctx);
+    const org = organization == null ? undefined : checkName('organization', organization);
+    const insights = ctx.services.insights;
+    if (insights === undefined) return [];
+    return insights.load(p, checkRange('hours', hours, 1, ACTIVITY_MAX_HOURS), org);
   }
 
   @Query(() => [JobDurationStatsType], {

@@ -3,6 +3,7 @@ import type { FanOutSnapshot } from '@containerops/core';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { NodeStatusEnum } from './enums.js';
 import { PageInfoType } from './run-types.js';
+import { JsonScalar } from './scalars.js';
 
 @ObjectType('FanOutInstance', {
   description: 'One instance of a fan-out job (only instances that started are listed).',
@@ -28,6 +29,13 @@ export class FanOutInstanceType {
 
   @Field(() => Float, { nullable: true })
   durationMs?: number | undefined;
+
+  @Field(() => JsonScalar, {
+    description:
+      'What it reported through $CO_OUTPUT: so far while it runs; once it ended, only when it ' +
+      "succeeded and its job declares outputs. Capped in size like a job's (outputs-limit).",
+  })
+  outputs!: Readonly<Record<string, string>>;
 }
 
 @ObjectType('FanOutInstanceConnection')

@@ -1,4 +1,6 @@
-/** Aggregates for the dashboard's charts: run activity per hour, a workflow's slowest jobs. */
+/**
+ * Aggregates for the dashboard's charts: run activity and load per hour, a workflow's slowest jobs.
+ */
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from './scalars.js';
 
@@ -34,4 +36,22 @@ export class JobDurationStatsType {
 
   @Field(() => Float)
   maxMs!: number;
+}
+
+@ObjectType('RunLoadBucket', {
+  description:
+    'The busiest moments of one hour (UTC): the most runs queued and running at once. Counted per ' +
+    'run: job times and orchestrators are not stored per job, so per-job load is not available.',
+})
+export class RunLoadBucketType {
+  @Field(() => DateTimeScalar, { description: 'Start of the hour.' })
+  start!: number;
+
+  @Field(() => Int, { description: 'The most runs waiting to start at any moment of the hour.' })
+  maxQueued!: number;
+
+  @Field(() => Int, {
+    description: 'The most runs started and not yet ended at any moment of the hour.',
+  })
+  maxRunning!: number;
 }

@@ -325,6 +325,18 @@ export function createMemoryServices(): MemoryServices {
       async recent() {
         return [];
       },
+      async list() {
+        return { deliveries: [], hasNextPage: false };
+      },
+      async get() {
+        return undefined;
+      },
+      async request() {
+        return undefined;
+      },
+      async redeliver(_p, id) {
+        throw new Error(`no delivery ${id} in the memory services`);
+      },
     },
     notifications: {
       async ofRun() {

@@ -1,0 +1,2 @@
+export { requireKubernetes, testClusterDir } from './require-kubernetes.js';
+export type { KubernetesGate, RequireKubernetesOptions } from './require-kubernetes.js';
