@@ -66,6 +66,7 @@ export default tseslint.config(
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: [] },
             // Tools for test machines (the k8s node agent) stand alone: nothing of ours.
             { sourceTag: 'scope:tool', onlyDependOnLibsWithTags: [] },
+            // End-to-end tests also use the k8s node agent's `./testing` gate (the cluster tests).
             {
               sourceTag: 'scope:e2e',
               onlyDependOnLibsWithTags: [
@@ -74,6 +75,7 @@ export default tseslint.config(
                 'scope:plugin',
                 'scope:server',
                 'scope:cli',
+                'lib:k8s-testing',
               ],
             },
             {

@@ -96,12 +96,32 @@ export const kubernetesApiCalls = {
 
 export type KubernetesApiCallName = keyof typeof kubernetesApiCalls;
 
+/** Told of one call as it is made: its name and `performance.now()` at that moment. */
+export type ApiCallListener = (name: KubernetesApiCallName, atMs: number) => void;
+
 /** Counts of calls made, by name: for tests and the bench's "API calls per job". */
 export class ApiCallCounter {
   private readonly counts = new Map<KubernetesApiCallName, number>();
+  private readonly listeners = new Set<ApiCallListener>();
 
   record(name: KubernetesApiCallName): void {
     this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+    if (this.listeners.size === 0) return;
+    const atMs = performance.now();
+    for (const listener of this.listeners) listener(name, atMs);
+  }
+
+  /**
+   * Calls `listener` synchronously for every call recorded from now on, at the moment the plugin
+   * hands the request to the client (just before it is sent): the bench times "start() → Job
+   * create" with it. A listener must not throw or block; it changes nothing the plugin does.
+   * Returns a function that removes the listener.
+   */
+  onRecord(listener: ApiCallListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   snapshot(): Partial<Record<KubernetesApiCallName, number>> {

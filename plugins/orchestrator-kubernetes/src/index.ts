@@ -8,7 +8,7 @@ export type { KubernetesOrchestratorOptions, WorkspaceMode } from './kubernetes-
 export { workspaceModes } from './kubernetes-options.js';
 export { kubernetesConfigSchema, kubernetesOrchestratorPlugin } from './plugin.js';
 export { kubernetesApiCalls } from './api-calls.js';
-export type { KubernetesApiCall, KubernetesApiCallName } from './api-calls.js';
+export type { ApiCallListener, KubernetesApiCall, KubernetesApiCallName } from './api-calls.js';
 export {
   CONTAINER_OUTPUT,
   jobAnnotations,
