@@ -23,6 +23,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { V1Job } from '@kubernetes/client-node';
 import { jobManifest, workspaceClaim } from './job-manifest.js';
 import { imageProblem, jobState, schedulingProblem } from './job-status.js';
+import { kubectlJobManifest, kubectlOptionProblem } from './kubectl-manifest.js';
 import { KubeApi } from './kube-api.js';
 import { kubeMessage } from './kube-errors.js';
 import { loadKubeConfig, resolveKubernetesOptions } from './kubernetes-options.js';
@@ -155,8 +156,39 @@ export class KubernetesOrchestrator implements Orchestrator {
     await this.api.createClaim(namespace, workspaceClaim(run, namespace, this.settings));
   }
 
+  /** Checks `options.kubectl` (the manifest's text) before `start`; see `kubectl-manifest.ts`. */
+  validateJobOptions(options: Readonly<Record<string, unknown>>): string | undefined {
+    return options['kubectl'] === undefined ? undefined : kubectlOptionProblem(options['kubectl']);
+  }
+
   async start(job: JobSpec): Promise<JobHandle> {
     this.checkConfig();
+    const namespace = this.namespaceOf(job.workflow);
+    const manifest = this.manifestOf(job, namespace);
+    // The first container's image: the job's own, or the `kubectl` manifest's.
+    const image = manifest.spec?.template.spec?.containers[0]?.image ?? '';
+    const created = await this.api.createJob(namespace, manifest);
+    // The watch shows the new Job a moment later; until then the cache must not call it gone.
+    this.cache(namespace).observe(created);
+    const handle = this.handleOf(created, namespace);
+    if (this.settings.startCheckMs > 0) await this.checkImage(handle, image);
+    return handle;
+  }
+
+  /** The Job of an attempt: from its `kubectl` manifest when it has one, else from its image. */
+  private manifestOf(job: JobSpec, namespace: string): V1Job {
+    const kubectl = job.options?.['kubectl'];
+    if (typeof kubectl === 'string') {
+      try {
+        return kubectlJobManifest(job, kubectl, namespace, this.settings);
+      } catch (error) {
+        throw new OrchestratorError(
+          ErrorCode.jobStartFailed,
+          `job ${job.id}: ${(error as Error).message}`,
+          'user',
+        );
+      }
+    }
     if (job.image === undefined) {
       throw new OrchestratorError(
         ErrorCode.jobStartFailed,
@@ -164,14 +196,7 @@ export class KubernetesOrchestrator implements Orchestrator {
         'user',
       );
     }
-    const namespace = this.namespaceOf(job.workflow);
-    const manifest = jobManifest(job, job.image, namespace, this.settings);
-    const created = await this.api.createJob(namespace, manifest);
-    // The watch shows the new Job a moment later; until then the cache must not call it gone.
-    this.cache(namespace).observe(created);
-    const handle = this.handleOf(created, namespace);
-    if (this.settings.startCheckMs > 0) await this.checkImage(handle, job.image);
-    return handle;
+    return jobManifest(job, job.image, namespace, this.settings);
   }
 
   /**

@@ -31,6 +31,8 @@ export const DiagnosticCode = {
   secretInFile: 'secret-in-file',
   luaSyntax: 'lua-syntax',
   kubectlIgnored: 'kubectl-ignored',
+  /** Error: a job with `kubectl` and no image, validated for an orchestrator that does not apply manifests. */
+  kubectlUnsupported: 'kubectl-unsupported',
   emptyStage: 'empty-stage',
   /** Warning: an action whose `jobs` list is empty (it does nothing). */
   emptyAction: 'empty-action',

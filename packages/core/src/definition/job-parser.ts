@@ -27,6 +27,7 @@ import { readStringMap } from './string-maps.js';
 import { readSubscriptions } from './subscriptions-read.js';
 import type { PendingLink } from './subscriptions-read.js';
 import { readResources, readTimeout } from './unit-fields.js';
+import { checkKubectl, readsKubectl } from './kubectl-field.js';
 
 export const JOB_FIELDS = [
   'name',
@@ -197,6 +198,7 @@ export function readJob(ctx: ParseContext, slot: Slot, map: YAMLMap, index: numb
   const image = readImageRef(ctx, fields.get('endpoint'), 'endpoint');
   const component = readImageRef(ctx, fields.get('component'), 'component');
   const kubectl = readString(ctx, fields.get('kubectl'));
+  const kubectlManifest = checkKubectl(ctx, fields.get('kubectl'), kubectl);
   const command = readCommand(ctx, fields.get('command'));
   const environments = readStringMap(ctx, fields.get('environments'), 'environments');
   const inputs = readStringMap(ctx, fields.get('inputs'), 'inputs');
@@ -225,13 +227,28 @@ export function readJob(ctx: ParseContext, slot: Slot, map: YAMLMap, index: numb
     // An endpoint/component that is present but malformed was reported already.
     const given = (name: string): boolean => (fields.get(name)?.node ?? null) !== null;
     if (!given('endpoint') && !given('component') && !given('command')) {
-      ctx.error(
-        DiagnosticCode.missingImage,
-        given('kubectl')
-          ? 'a component job needs "endpoint" (an image), "component" or "command": a "kubectl" manifest alone is not enough, since the engine does not read the manifest for the image'
-          : 'a component job needs "endpoint" (an image), "component" or "command"',
-        slot,
-      );
+      const target = ctx.orchestrator;
+      if (!given('kubectl')) {
+        ctx.error(
+          DiagnosticCode.missingImage,
+          'a component job needs "endpoint" (an image), "component" or "command"',
+          slot,
+        );
+      } else if (target === undefined) {
+        // Orchestrator unknown (kept as it was, code included: tools match on it).
+        ctx.error(
+          DiagnosticCode.missingImage,
+          'a component job needs "endpoint" (an image), "component" or "command": a "kubectl" manifest alone is not enough, since the engine does not read the manifest for the image',
+          slot,
+        );
+      } else if (!readsKubectl(target)) {
+        // The job has nothing else to run: name the field that cannot work, not a missing image.
+        ctx.error(
+          DiagnosticCode.kubectlUnsupported,
+          `kubectl is ignored on the ${target.name} orchestrator: only kubernetes applies manifests, and this job has no "endpoint" image to run instead`,
+          slot,
+        );
+      }
     }
   }
 
@@ -249,6 +266,7 @@ export function readJob(ctx: ParseContext, slot: Slot, map: YAMLMap, index: numb
     ...(image === undefined ? {} : { image }),
     ...(component === undefined ? {} : { component }),
     ...(kubectl === undefined ? {} : { kubectl }),
+    ...(kubectlManifest === undefined ? {} : { kubectlManifest }),
     ...(command === undefined ? {} : { command }),
     resources: readResources(ctx, fields.get('resources')),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),

@@ -88,6 +88,12 @@ export interface JobDefinition {
    * `JobSpec.options.kubectl` only when the orchestrator declares `jobOptions: ['kubectl']`.
    */
   readonly kubectl?: string;
+  /**
+   * The text of the `kubectl` manifest, when the workflow was parsed for an orchestrator that
+   * reads it and with a `readManifest` (see `ParseOptions`); passed as `JobSpec.options.kubectl`
+   * in place of the path.
+   */
+  readonly kubectlManifest?: string;
   /** argv overriding the image's entrypoint; a string command becomes `['sh', '-c', command]`. */
   readonly command?: readonly string[];
   readonly resources: ResourceRequirements;

@@ -7,7 +7,7 @@ import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Document, LineCounter, Node, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { DiagnosticCode } from './diagnostics.js';
 import type { Diagnostic, Position, Severity } from './diagnostics.js';
-import type { ScriptChecker } from './parse-result.js';
+import type { ManifestReader, ScriptChecker, TargetOrchestrator } from './parse-result.js';
 
 /** A node after alias resolution; `null` means absent or an explicit YAML null (`key:`, bare `-`). */
 export type ValueNode = Scalar | YAMLMap | YAMLSeq;
@@ -38,6 +38,10 @@ export class ParseContext {
   /** The YAML text, when the caller gave it (hook scripts are mapped back into it). */
   readonly source: string | undefined;
   readonly scriptChecker: ScriptChecker | undefined;
+  /** See `ParseOptions.orchestrator`. */
+  readonly orchestrator: TargetOrchestrator | undefined;
+  /** See `ParseOptions.readManifest`. */
+  readonly readManifest: ManifestReader | undefined;
   /**
    * True when the file uses only fields of the original ContainerOps format (set once the root is
    * known, see `original-format.ts`); a few rules are milder for such files.
@@ -47,12 +51,19 @@ export class ParseContext {
   constructor(
     doc: Document,
     lines: LineCounter,
-    extras: { readonly source?: string; readonly scriptChecker?: ScriptChecker } = {},
+    extras: {
+      readonly source?: string;
+      readonly scriptChecker?: ScriptChecker;
+      readonly orchestrator?: TargetOrchestrator;
+      readonly readManifest?: ManifestReader;
+    } = {},
   ) {
     this.#doc = doc;
     this.#lines = lines;
     this.source = extras.source;
     this.scriptChecker = extras.scriptChecker;
+    this.orchestrator = extras.orchestrator;
+    this.readManifest = extras.readManifest;
   }
 
   /** 1-based position of a source offset. */

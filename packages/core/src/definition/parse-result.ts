@@ -24,6 +24,20 @@ export interface ScriptProblem {
  */
 export type ScriptChecker = (source: string, kind: HookKind) => ScriptProblem | undefined;
 
+/** The orchestrator a workflow is validated for: its name and the backend-only job fields it reads. */
+export interface TargetOrchestrator {
+  /** Used in messages (`kubectl is ignored on the docker orchestrator`). */
+  readonly name: string;
+  /** Its `capabilities.jobOptions` (`['kubectl']` for kubernetes); `[]` when none. */
+  readonly jobOptions: readonly string[];
+}
+
+/**
+ * Reads a `kubectl` manifest by its path relative to the flow file's directory (already checked:
+ * not absolute, no `..`). Synchronous; undefined when there is no such file.
+ */
+export type ManifestReader = (relativePath: string) => string | undefined;
+
 export interface ParseOptions {
   /** Used in messages only. */
   readonly fileName?: string;
@@ -38,6 +52,17 @@ export interface ParseOptions {
    * installed); when absent, receivers are not checked. They stay in the model either way.
    */
   readonly receiverTypes?: readonly string[];
+  /**
+   * The orchestrator the workflow will run on. When given, `kubectl` on one that does not read it
+   * is a `kubectl-ignored` warning, and a job with `kubectl` and no image is valid only on one that
+   * does. When absent, `kubectl` is kept unchecked (and a `kubectl`-only job is an error).
+   */
+  readonly orchestrator?: TargetOrchestrator;
+  /**
+   * Resolves `kubectl` to the manifest's text (in the job's `kubectlManifest`), when the
+   * orchestrator reads `kubectl`. Without it the path alone is kept.
+   */
+  readonly readManifest?: ManifestReader;
   /** Bounds on the file's shape; `DEFAULT_INPUT_LIMITS` when absent. */
   readonly limits?: InputLimits;
 }

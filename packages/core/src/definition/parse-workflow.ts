@@ -97,6 +97,8 @@ export function parseWorkflow(source: string, options: ParseOptions = {}): Parse
   const ctx = new ParseContext(doc, lineCounter, {
     source,
     ...(options.scriptChecker === undefined ? {} : { scriptChecker: options.scriptChecker }),
+    ...(options.orchestrator === undefined ? {} : { orchestrator: options.orchestrator }),
+    ...(options.readManifest === undefined ? {} : { readManifest: options.readManifest }),
   });
   const yamlProblems: [Severity, readonly YAMLError[]][] = [
     ['error', doc.errors],

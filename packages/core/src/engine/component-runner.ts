@@ -194,6 +194,8 @@ function jobOptionsOf(job: JobAttempt['job']): Record<string, unknown> {
   for (const field of JOB_OPTION_FIELDS) {
     if (job[field] !== undefined) options[field] = job[field];
   }
+  // A manifest resolved at parse time travels as its text: the orchestrator cannot see the flow file.
+  if (job.kubectlManifest !== undefined) options['kubectl'] = job.kubectlManifest;
   return options;
 }
 

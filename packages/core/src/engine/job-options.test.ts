@@ -6,7 +6,7 @@ import { FakeOrchestrator } from '../testing/fake-orchestrator.js';
 import { Engine } from './engine.js';
 import { job, simple } from './testdata/workflows.js';
 
-/** A fake backend that declares it reads `kubectl` and refuses manifests that are not YAML files. */
+/** A fake backend that declares it reads `kubectl` and refuses what is neither a YAML file name nor a manifest. */
 class ManifestOrchestrator extends FakeOrchestrator {
   override readonly capabilities: OrchestratorCapabilities = {
     ...new FakeOrchestrator().capabilities,
@@ -14,7 +14,8 @@ class ManifestOrchestrator extends FakeOrchestrator {
   };
   validateJobOptions(options: Readonly<Record<string, unknown>>): string | undefined {
     const manifest = options['kubectl'];
-    return typeof manifest === 'string' && manifest.endsWith('.yaml')
+    return typeof manifest === 'string' &&
+      (manifest.endsWith('.yaml') || manifest.includes('kind:'))
       ? undefined
       : 'kubectl must name a .yaml file';
   }
@@ -33,6 +34,15 @@ describe('backend-only job options', () => {
     const { final } = await run(fake, 'pod.yaml');
     expect(final.status).toBe('succeeded');
     expect(fake.started[0]?.options).toEqual({ kubectl: 'pod.yaml' });
+  });
+
+  it('carry the manifest text in place of the path when the workflow was parsed with a reader', async () => {
+    const fake = new ManifestOrchestrator();
+    const engine = new Engine({ orchestrator: fake, stopGraceMs: 20 });
+    const manifest = 'kind: Pod\n';
+    const flow = simple([job('j', {}, { kubectl: 'pod.yaml', kubectlManifest: manifest })]);
+    await engine.start(flow, {}).done;
+    expect(fake.started[0]?.options).toEqual({ kubectl: manifest });
   });
 
   it('are checked by that orchestrator before start', async () => {
