@@ -1,5 +1,5 @@
 /** Checks lines against the `JobLogLine` contract before anything is written (all or none). */
-import { UserError } from '@containerops/sdk';
+import { UserError, logLineProblem } from '@containerops/sdk';
 import type { JobLogLine } from '@containerops/sdk';
 import { TidbLogStoreErrorCode } from './errors.js';
 
@@ -7,24 +7,12 @@ import { TidbLogStoreErrorCode } from './errors.js';
 export const streamCodes = { stdout: 0, stderr: 1, system: 2 } as const;
 export const streamNames = ['stdout', 'stderr', 'system'] as const;
 
-function isPositiveInteger(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
-}
-
-/** Why `line` is not a valid `JobLogLine`, or `undefined` when it is. */
+/** Why `line` cannot be stored: the shared contract, then the limit of the attempt column. */
 function lineProblem(line: JobLogLine): string | undefined {
-  if (typeof line !== 'object' || line === null) return 'is not an object';
-  if (typeof line.runId !== 'string' || line.runId === '') return 'has no runId';
-  if (typeof line.jobPath !== 'string' || line.jobPath === '') return 'has no jobPath';
-  if (!isPositiveInteger(line.attempt)) return 'has an attempt that is not a positive integer';
+  const problem = logLineProblem(line);
+  if (problem !== undefined) return problem;
   // attempt is an INT UNSIGNED column.
   if (line.attempt > 0xffff_ffff) return 'has an attempt above 4294967295';
-  if (!isPositiveInteger(line.seq)) return 'has a seq that is not a positive integer';
-  if (!Object.hasOwn(streamCodes, line.stream))
-    return 'has a stream other than stdout/stderr/system';
-  if (typeof line.text !== 'string') return 'has a text that is not a string';
-  if (typeof line.time !== 'number' || !Number.isFinite(line.time))
-    return 'has a time that is not a finite number';
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 export * from './api.js';
 export * from './events.js';
+export { JOB_LOG_STREAMS, logLineProblem } from './log-line-problem.js';
 export * from './snapshot.js';
 export * from './status.js';
 export * from './store.js';
