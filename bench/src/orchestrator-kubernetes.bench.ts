@@ -28,10 +28,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { JobLabel } from '@containerops/core';
 import type { JobHandle, JobSpec, Orchestrator, RunContext } from '@containerops/core';
 import { createDockerOrchestrator } from '@containerops/orchestrator-docker';
-import {
-  createKubernetesOrchestrator,
-  TEST_KUBECONFIG,
-} from '@containerops/orchestrator-kubernetes';
+import { createKubernetesOrchestrator } from '@containerops/orchestrator-kubernetes';
 import type { KubernetesApiCallName } from '@containerops/orchestrator-kubernetes';
 import { startDockerApiCounter, wallNowMs } from './docker-api-counter.js';
 import type { DockerApiCounter } from './docker-api-counter.js';
@@ -41,6 +38,11 @@ import { recordHttpRequests } from './http-requests.js';
 import type { HttpRequestLog } from './http-requests.js';
 import { writeResults } from './results.js';
 import { median, percentile, round } from './stats.js';
+
+/** $KUBECONFIG, else the test cluster's admin kubeconfig (scripts/k8s/ensure-cluster.sh). */
+const KUBECONFIG_FILE =
+  process.env['KUBECONFIG'] ??
+  `${process.env['CONTAINEROPS_SERVICES_DIR'] ?? '/var/lib/containerops-test-services'}/k8s/admin.kubeconfig`;
 
 const run = promisify(execFile);
 const IMAGE = 'containerops/busybox:latest';
@@ -248,7 +250,7 @@ async function uptime(): Promise<string> {
 
 function kubernetesBackend(namespace: string, http: HttpRequestLog): Backend {
   const orchestrator = createKubernetesOrchestrator({
-    kubeconfig: TEST_KUBECONFIG,
+    kubeconfig: KUBECONFIG_FILE,
     namespace,
     storageClassName: 'containerops-local',
     workspaceSize: '64Mi',
@@ -321,7 +323,7 @@ function dockerBackend(proxy: DockerApiCounter, http: HttpRequestLog): Backend {
 async function main(): Promise<void> {
   const docker = new Docker();
   const kc = new KubeConfig();
-  kc.loadFromFile(TEST_KUBECONFIG);
+  kc.loadFromFile(KUBECONFIG_FILE);
   const core = kc.makeApiClient(CoreV1Api);
   const namespace = PREFIX;
   await core.createNamespace({ body: { metadata: { name: namespace } } });

@@ -21,5 +21,3 @@ export { containerResources, cpuQuantity, memoryQuantity } from './quantities.js
 export { jobState } from './job-status.js';
 export type { JobState, StateFacts } from './job-status.js';
 export { WORKSPACE_PATH, jobName, workflowNamespace, workspaceClaimName } from './names.js';
-export { requireKubernetes, TEST_KUBECONFIG } from './testing/require-kubernetes.js';
-export type { KubernetesGate, RequireKubernetesOptions } from './testing/require-kubernetes.js';

@@ -9,11 +9,11 @@ import { JobLabel } from '@containerops/sdk';
 import type { JobHandle, JobSpec, LogChunk, RunContext } from '@containerops/sdk';
 import { createKubernetesOrchestrator } from './kubernetes-orchestrator.js';
 import type { KubernetesOrchestrator } from './kubernetes-orchestrator.js';
-import { requireKubernetes } from './testing/require-kubernetes.js';
+import { requireKubernetes } from '@containerops/k8s-node-agent/testing';
 import { createTestNamespace } from './testing/test-namespace.js';
 import type { TestNamespace } from './testing/test-namespace.js';
 
-const gate = await requireKubernetes({ node: true });
+const gate = await requireKubernetes({ images: ['containerops/busybox:latest'] });
 const image = 'containerops/busybox:latest';
 const session = `kk${Date.now().toString(36)}`;
 let counter = 0;
@@ -67,7 +67,7 @@ describe.skipIf(!gate.available)('kubectl jobs on the test cluster', () => {
   const runs: RunContext[] = [];
   const orchestrator = () =>
     createKubernetesOrchestrator({
-      kubeconfig: gate.kubeconfig ?? '',
+      kubeconfig: gate.kubeconfig,
       namespace: ns.name,
       workspace: 'emptyDir',
       stopGraceMs: 2_000,
@@ -94,7 +94,7 @@ describe.skipIf(!gate.available)('kubectl jobs on the test cluster', () => {
   };
 
   beforeAll(async () => {
-    ns = await createTestNamespace(gate.kubeconfig ?? '', 'co-k8s-kubectl');
+    ns = await createTestNamespace(gate.kubeconfig, 'co-k8s-kubectl');
   });
   afterAll(async () => {
     const o = orchestrator();

@@ -13,11 +13,11 @@ import type { JobBehaviour } from '@containerops/sdk/testing';
 import { createKubernetesOrchestrator } from './kubernetes-orchestrator.js';
 import type { KubernetesOrchestrator } from './kubernetes-orchestrator.js';
 import type { KubernetesOrchestratorOptions } from './kubernetes-options.js';
-import { requireKubernetes } from './testing/require-kubernetes.js';
+import { requireKubernetes } from '@containerops/k8s-node-agent/testing';
 import { createTestNamespace } from './testing/test-namespace.js';
 import type { TestNamespace } from './testing/test-namespace.js';
 
-const gate = await requireKubernetes({ node: true });
+const gate = await requireKubernetes({ images: ['containerops/busybox:latest'] });
 const image = 'containerops/busybox:latest';
 const session = `kc${Date.now().toString(36)}`;
 let counter = 0;
@@ -33,7 +33,7 @@ describe.skipIf(!gate.available)('kubernetes orchestrator on the test cluster', 
   const runs: RunContext[] = [];
   const orchestrator = (extra: KubernetesOrchestratorOptions = {}) =>
     createKubernetesOrchestrator({
-      kubeconfig: gate.kubeconfig ?? '',
+      kubeconfig: gate.kubeconfig,
       namespace: ns.name,
       workspace: 'emptyDir',
       stopGraceMs: 2_000,
@@ -56,7 +56,7 @@ describe.skipIf(!gate.available)('kubernetes orchestrator on the test cluster', 
     );
 
   beforeAll(async () => {
-    ns = await createTestNamespace(gate.kubeconfig ?? '', 'co-k8s-cluster');
+    ns = await createTestNamespace(gate.kubeconfig, 'co-k8s-cluster');
   });
   afterAll(async () => {
     const o = orchestrator();

@@ -12,11 +12,11 @@ import { behaviourJob } from '@containerops/sdk/testing';
 import { kubernetesApiCalls } from './api-calls.js';
 import { createKubernetesOrchestrator } from './kubernetes-orchestrator.js';
 import type { KubernetesOrchestratorOptions } from './kubernetes-options.js';
-import { requireKubernetes } from './testing/require-kubernetes.js';
+import { requireKubernetes } from '@containerops/k8s-node-agent/testing';
 import { createTestNamespace } from './testing/test-namespace.js';
 import type { TestNamespace } from './testing/test-namespace.js';
 
-const gate = await requireKubernetes();
+const gate = await requireKubernetes({ nodeName: false });
 const image = 'containerops/busybox:latest';
 const session = `k${Date.now().toString(36)}`;
 let counter = 0;
@@ -27,7 +27,7 @@ describe.skipIf(!gate.available)('kubernetes orchestrator on the control plane',
 
   const orchestrator = (extra: KubernetesOrchestratorOptions = {}) =>
     createKubernetesOrchestrator({
-      kubeconfig: gate.kubeconfig ?? '',
+      kubeconfig: gate.kubeconfig,
       namespace: ns.name,
       startCheckMs: 0,
       // Nothing can match: Pods stay Pending even once a node exists, which these tests rely on.
@@ -57,7 +57,7 @@ describe.skipIf(!gate.available)('kubernetes orchestrator on the control plane',
     );
 
   beforeAll(async () => {
-    ns = await createTestNamespace(gate.kubeconfig ?? '', 'co-k8s-it');
+    ns = await createTestNamespace(gate.kubeconfig, 'co-k8s-it');
   });
   afterAll(async () => {
     const o = orchestrator();

@@ -7,13 +7,13 @@
 import { afterAll, describe, it } from 'vitest';
 import { describeOrchestratorConformance } from '@containerops/sdk/testing';
 import { createKubernetesOrchestrator } from './kubernetes-orchestrator.js';
-import { requireKubernetes } from './testing/require-kubernetes.js';
+import { requireKubernetes } from '@containerops/k8s-node-agent/testing';
 import { createTestNamespace } from './testing/test-namespace.js';
 
 const image = 'containerops/busybox:latest';
-const gate = await requireKubernetes({ node: true });
+const gate = await requireKubernetes({ images: ['containerops/busybox:latest'] });
 
-if (gate.available && gate.kubeconfig !== undefined) {
+if (gate.available) {
   const ns = await createTestNamespace(gate.kubeconfig, 'co-k8s-conf');
   afterAll(() => ns.delete());
   describeOrchestratorConformance({
