@@ -17,12 +17,18 @@
 # CONTAINEROPS_DOCKER_STORAGE_DRIVER overrides the choice.
 #
 # Environment: CONTAINEROPS_DOCKERD_LOG (default /var/log/containerops-dockerd.log),
-# CONTAINEROPS_DOCKER_WAIT_SECONDS (default 300: a daemon that was killed with containers running
+# CONTAINEROPS_DOCKER_WAIT_SECONDS (default 900: a daemon that was killed with containers running
 # cleans up their stale sandboxes at start, about 0.1 s each, before it answers).
+#
+# Stale network state: dockerd keeps a record per container sandbox in
+# $DATA_ROOT/network/files/local-kv.db, and Docker 20.10 leaves many behind (thousands after a few
+# test runs, each removed one by one at the next start: a 5-minute start was seen). When dockerd is
+# down and no container exists, none of those records can be live, so the file is removed before
+# the start; dockerd rebuilds its default networks and swarm recreates docker_gwbridge on demand.
 set -euo pipefail
 
 LOG_FILE="${CONTAINEROPS_DOCKERD_LOG:-/var/log/containerops-dockerd.log}"
-WAIT_SECONDS="${CONTAINEROPS_DOCKER_WAIT_SECONDS:-300}"
+WAIT_SECONDS="${CONTAINEROPS_DOCKER_WAIT_SECONDS:-900}"
 DATA_ROOT=/var/lib/docker
 
 say() { printf '[ensure-engine] %s\n' "$*"; }
@@ -76,7 +82,21 @@ pick_storage_driver() {
   fi
 }
 
+drop_stale_network_state() {
+  local kv="$DATA_ROOT/network/files/local-kv.db"
+  as_root test -f "$kv" || return 0
+  if pgrep -x dockerd >/dev/null 2>&1; then return 0; fi
+  if [ -n "$(as_root find "$DATA_ROOT/containers" -mindepth 1 -maxdepth 1 2>/dev/null | head -n 1)" ]; then
+    return 0
+  fi
+  local records
+  records="$(as_root grep -a -o "docker/network/v1.0/sandbox/" "$kv" 2>/dev/null | wc -l)"
+  say "no container exists: removing dockerd's network records ($kv, ${records:-?} sandbox records)"
+  as_root rm -f "$kv"
+}
+
 start_engine() {
+  drop_stale_network_state
   local driver
   driver="$(pick_storage_driver)"
   say "starting dockerd (storage driver $driver, log $LOG_FILE)"
