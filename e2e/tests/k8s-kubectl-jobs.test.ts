@@ -1,29 +1,29 @@
 /**
- * Issue 12 item 2 on the test cluster: a flow file whose first job has only `kubectl: deploy/pod.yaml`
- * (a Pod manifest next to the flow file). The flow is parsed for an orchestrator that applies
- * manifests, with a reader of files under the flow's directory, so the manifest's text reaches
- * the kubernetes orchestrator; the manifest's container prints `[COUT] X = y` with the run's env
- * injected, and a later job (an ordinary image job) reads X through a data link.
- *
- * It runs through the real `Engine` and the real plugin, not the command line: the command line
- * does not yet parse with `orchestrator`/`readManifest`, and the plugin does not yet list
- * `kubectl` in its `jobOptions` (see the plugin README, "`kubectl` jobs"), so the test's
- * orchestrator is the plugin's class with that one capability added.
+ * Issue 12 item 2 on the test cluster, through the command line as a user runs it: a flow file
+ * whose first job has only `kubectl: deploy/pod.yaml` (a Pod manifest next to the flow file),
+ * run with `containerops run --orchestrator kubernetes`. The CLI parses the flow for the chosen
+ * orchestrator, reads the manifest from the flow's directory, and the kubernetes plugin runs it
+ * as the job's Job: the manifest's container prints `[COUT] X = y` with the run's env injected,
+ * and a later job (an ordinary image job) reads X through a data link.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Engine, parseWorkflow } from '@containerops/core';
-import type { OrchestratorCapabilities } from '@containerops/core';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { requireKubernetes } from '@containerops/k8s-node-agent/testing';
-import { KubernetesOrchestrator } from '@containerops/orchestrator-kubernetes';
-import type { KubernetesOrchestratorOptions } from '@containerops/orchestrator-kubernetes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeHttp } from '../src/k8s/kube-http.js';
+import { kubeconfigIn } from '../src/k8s/kubeconfig-in.js';
 import { createScratchNamespace } from '../src/k8s/scratch-namespace.js';
 import type { ScratchNamespace } from '../src/k8s/scratch-namespace.js';
 
+const run = promisify(execFile);
+const CLI = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../packages/cli/bin/containerops.js',
+);
 const BUSYBOX = 'containerops/busybox:latest';
 const k8s = await requireKubernetes({ images: [BUSYBOX] });
 
@@ -69,16 +69,6 @@ spec:
       command: [sh, -c, 'echo "data=$CO_DATA greeting=$CO_GREETING"; echo "[COUT] X = y"']
 `;
 
-/** The plugin's orchestrator, declaring that it reads `kubectl` (the switch not yet on in the plugin). */
-function kubectlKubernetes(options: KubernetesOrchestratorOptions): KubernetesOrchestrator {
-  const orchestrator = new KubernetesOrchestrator(options);
-  const capabilities: OrchestratorCapabilities = {
-    ...orchestrator.capabilities,
-    jobOptions: ['kubectl'],
-  };
-  return Object.defineProperty(orchestrator, 'capabilities', { value: capabilities });
-}
-
 describe.skipIf(!k8s.available)('original kubectl jobs on Kubernetes', () => {
   let dir = '';
   let scratch: ScratchNamespace | undefined;
@@ -90,6 +80,7 @@ describe.skipIf(!k8s.available)('original kubectl jobs on Kubernetes', () => {
     await mkdir(join(dir, 'deploy'));
     await writeFile(join(dir, 'deploy', 'pod.yaml'), POD);
     await writeFile(join(dir, 'flow.yaml'), FLOW);
+    await kubeconfigIn(k8s.kubeconfig, scratch.name, join(dir, 'kubeconfig'));
   });
   afterAll(async () => {
     await scratch?.delete();
@@ -97,33 +88,32 @@ describe.skipIf(!k8s.available)('original kubectl jobs on Kubernetes', () => {
   });
 
   it('runs the manifest with the run env; a later job reads its [COUT] output through a data link', async () => {
-    const source = await readFile(join(dir, 'flow.yaml'), 'utf8');
-    const parsed = parseWorkflow(source, {
-      fileName: 'flow.yaml',
-      orchestrator: { name: 'kubernetes', jobOptions: ['kubectl'] },
-      readManifest: (path) => readFileSync(join(dir, path), 'utf8'),
-    });
-    expect(parsed.diagnostics).toEqual([]);
-    if (parsed.workflow === undefined) throw new Error('the flow did not parse');
-
-    const orchestrator = kubectlKubernetes({
-      kubeconfig: k8s.kubeconfig,
-      namespace: scratch!.name,
-      workspace: 'emptyDir',
-      stopGraceMs: 2_000,
-    });
-    const engine = new Engine({ orchestrator, stopGraceMs: 2_000 });
-    const done = await engine.start(parsed.workflow, {}).done;
-    const jobs = done.stages.flatMap((s) => s.actions.flatMap((a) => a.jobs));
-    const pod = jobs.find((j) => j.name === 'pod');
-    const reader = jobs.find((j) => j.name === 'reader');
-    expect(pod).toMatchObject({ status: 'succeeded', outputs: { X: 'y' } });
-    expect(reader?.status).toBe('succeeded');
-    expect(done.status).toBe('succeeded');
-
-    const text = async (jobPath: string) =>
-      (await engine.logs.read({ runId: done.runId, jobPath })).map((l) => l.text);
-    expect(await text('deploy.apply.pod')).toContain('data=GREETING=hello greeting=hello');
-    expect(await text('check.read.reader')).toContain('linked: y');
-  }, 180_000);
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [CLI, 'run', 'flow.yaml', '--orchestrator', 'kubernetes', '--plain'],
+      {
+        cwd: dir,
+        env: { ...process.env, KUBECONFIG: join(dir, 'kubeconfig'), NO_COLOR: '1' },
+        timeout: 180_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+    // No `kubectl-ignored` or other diagnostic: the manifest was read and applied.
+    expect(stderr).toBe('');
+    expect(stdout).toContain('on the kubernetes orchestrator');
+    expect(stdout).toContain('[deploy.apply.pod] data=GREETING=hello greeting=hello');
+    expect(stdout).toContain('[check.read.reader] linked: y');
+    expect(stdout).toMatch(/✓ containerops\/e2e\/kubectl-jobs succeeded/);
+    // Both jobs were batch/v1 Jobs (the manifest's Pod spec became the first one's template):
+    // the real Job controller created a Pod for each. The line above could only come from the
+    // manifest's own command: the job has no endpoint image.
+    const events = await kube!.call(
+      'GET',
+      `/api/v1/namespaces/${scratch!.name}/events?fieldSelector=involvedObject.kind%3DJob`,
+    );
+    const created = ((events.body['items'] ?? []) as { reason: string }[]).filter(
+      (event) => event.reason === 'SuccessfulCreate',
+    );
+    expect(created).toHaveLength(2);
+  }, 200_000);
 });

@@ -13,15 +13,15 @@
  * like the original components it reads CO_DATA and prints `[COUT] KEY = VALUE`.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { requireKubernetes } from '@containerops/k8s-node-agent/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { kubeHttp } from '../src/k8s/kube-http.js';
+import { kubeconfigIn } from '../src/k8s/kubeconfig-in.js';
 import { createScratchNamespace } from '../src/k8s/scratch-namespace.js';
 import type { ScratchNamespace } from '../src/k8s/scratch-namespace.js';
 
@@ -99,17 +99,6 @@ stages:
     name: end
     title: End
 `;
-
-/** A copy of `kubeconfig` whose current context uses `namespace`. */
-async function kubeconfigIn(kubeconfig: string, namespace: string, file: string): Promise<void> {
-  const config = parse(await readFile(kubeconfig, 'utf8')) as {
-    'current-context': string;
-    contexts: { name: string; context: Record<string, unknown> }[];
-  };
-  for (const entry of config.contexts)
-    if (entry.name === config['current-context']) entry.context['namespace'] = namespace;
-  await writeFile(file, stringify(config), { mode: 0o600 });
-}
 
 describe.skipIf(!k8s.available)('a 2017 flow on Kubernetes', () => {
   let dir = '';

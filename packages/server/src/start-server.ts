@@ -160,6 +160,11 @@ export async function startServer(
       ...(config.orchestratorConfig === undefined ? {} : { config: config.orchestratorConfig }),
       context: (name) => contextOf('orchestrator', name),
     });
+    // Workflows are validated for it from now on (`kubectl` fields: see parse.worker.ts).
+    sharedParsePool().orchestrator = {
+      name: orchestrator.name,
+      jobOptions: orchestrator.capabilities.jobOptions ?? [],
+    };
     // Workflows' `pre`/`post` hooks are Lua: the `lua` hook plugin (built-in, or a loaded plugin
     // of that name), created through the host like every other plugin.
     const hooks = new LazyHooks('lua', () =>

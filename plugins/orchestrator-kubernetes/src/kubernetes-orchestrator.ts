@@ -69,6 +69,8 @@ export class KubernetesOrchestrator implements Orchestrator {
     isolation: true,
     reattach: true,
     network: true,
+    // The 2017 format's `kubectl: <manifest>`: a Pod or Job manifest run as the job.
+    jobOptions: ['kubectl'],
   };
   readonly api: KubeApi;
   private readonly settings: ResolvedKubernetesOptions;

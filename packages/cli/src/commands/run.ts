@@ -2,12 +2,17 @@
  * `containerops run FILE`: validates a workflow, runs it on an orchestrator and shows it live.
  */
 import { Engine, formatDiagnostic, resolveRunInputs } from '@containerops/core';
-import type { Orchestrator } from '@containerops/core';
+import type {
+  Diagnostic,
+  Orchestrator,
+  TargetOrchestrator,
+  WorkflowDefinition,
+} from '@containerops/core';
 import type { CliIo } from '../io.js';
 import type { PluginEntry, PluginHost } from '@containerops/sdk/host';
 import { createPluginHost } from '@containerops/server/plugins';
 import { pluginsFromConfig } from '../orchestrators/config-plugins.js';
-import { selectOrchestrator } from '../orchestrators/select-orchestrator.js';
+import { checkWorkflowFit, selectOrchestrator } from '../orchestrators/select-orchestrator.js';
 import { createWorkflowHooks } from '../hooks/workflow-hooks.js';
 import { hasHooks } from '../hooks/lua-validation.js';
 import { chooseRenderer } from '../render/choose-renderer.js';
@@ -132,20 +137,16 @@ export function createRunCommand(makeHost: () => PluginHost = () => createPlugin
       }
       const callbackPort = parsePort(values['callback-port']);
 
-      const loaded = await loadWorkflowFile(io, file);
-      if (!loaded.ok) return fail(io, json, `${loaded.error}${serverHint(file, loaded.error)}`);
-      const { diagnostics, workflow } = loaded.result;
-      for (const d of diagnostics) {
-        if (json) io.stdout.write(`${JSON.stringify({ type: 'diagnostic', file, ...d })}\n`);
-        else io.stderr.write(`${formatDiagnostic(file, d)}\n`);
-      }
-      if (workflow === undefined) return fail(io, json, `${file} is invalid; nothing was run`);
-      // The rule the server applies too: only declared, non-reserved inputs (core's run-inputs).
-      let runInputs: Record<string, string>;
-      try {
-        runInputs = resolveRunInputs(workflow.inputs, inputs ?? {});
-      } catch (error) {
-        return fail(io, json, (error as Error).message);
+      // Parsed once without an orchestrator to pick one (auto mode looks at the jobs), then
+      // again for the chosen one when the file names `kubectl` manifests (read from the flow
+      // file's directory only for an orchestrator that applies them) or did not parse without
+      // it (a `kubectl`-only job is valid on kubernetes alone).
+      const first = await loadWorkflowFile(io, file);
+      if (!first.ok) return fail(io, json, `${first.error}${serverHint(file, first.error)}`);
+      const explicit = values.orchestrator !== undefined || values.config !== undefined;
+      if (first.result.workflow === undefined && !explicit) {
+        printDiagnostics(io, json, file, first.result.diagnostics);
+        return fail(io, json, `${file} is invalid; nothing was run`);
       }
 
       let orchestrator: Orchestrator;
@@ -157,9 +158,32 @@ export function createRunCommand(makeHost: () => PluginHost = () => createPlugin
         for (const module of values.plugin ?? [])
           await host.load({ module, baseDir: io.cwd, where: `--plugin ${module}` });
         const requested = values.orchestrator ?? configured?.orchestrator;
-        orchestrator = await selectOrchestrator(host, requested, workflow);
+        orchestrator = await selectOrchestrator(host, requested, first.result.workflow);
       } catch (error) {
         if (error instanceof UsageError) throw error;
+        return fail(io, json, (error as Error).message);
+      }
+      const loaded =
+        first.result.workflow === undefined || usesKubectl(first.result.workflow)
+          ? await loadWorkflowFile(io, file, targetOf(orchestrator))
+          : first;
+      if (!loaded.ok) return fail(io, json, loaded.error);
+      const { diagnostics, workflow } = loaded.result;
+      printDiagnostics(io, json, file, diagnostics);
+      if (workflow === undefined) return fail(io, json, `${file} is invalid; nothing was run`);
+      if (first.result.workflow === undefined) {
+        // Chosen before the file parsed: the fit check selectOrchestrator makes, made now.
+        try {
+          checkWorkflowFit(orchestrator, workflow);
+        } catch (error) {
+          return fail(io, json, (error as Error).message);
+        }
+      }
+      // The rule the server applies too: only declared, non-reserved inputs (core's run-inputs).
+      let runInputs: Record<string, string>;
+      try {
+        runInputs = resolveRunInputs(workflow.inputs, inputs ?? {});
+      } catch (error) {
         return fail(io, json, (error as Error).message);
       }
       const renderer = chooseRenderer(io, { json, plain: values.plain ?? false });
@@ -212,6 +236,30 @@ export function createRunCommand(makeHost: () => PluginHost = () => createPlugin
 }
 
 export const runCommand: Command = createRunCommand();
+
+function printDiagnostics(
+  io: CliIo,
+  json: boolean,
+  file: string,
+  diagnostics: readonly Diagnostic[],
+): void {
+  for (const d of diagnostics) {
+    if (json) io.stdout.write(`${JSON.stringify({ type: 'diagnostic', file, ...d })}\n`);
+    else io.stderr.write(`${formatDiagnostic(file, d)}\n`);
+  }
+}
+
+/** True when some job of `workflow` names a `kubectl` manifest. */
+function usesKubectl(workflow: WorkflowDefinition): boolean {
+  return workflow.stages.some((stage) =>
+    stage.actions.some((action) => action.jobs.some((job) => job.kubectl !== undefined)),
+  );
+}
+
+/** What the parser needs to know of the orchestrator a workflow will run on. */
+function targetOf(orchestrator: Orchestrator): TargetOrchestrator {
+  return { name: orchestrator.name, jobOptions: orchestrator.capabilities.jobOptions ?? [] };
+}
 
 /** Options that mean nothing for a run on a server. */
 const LOCAL_ONLY = [

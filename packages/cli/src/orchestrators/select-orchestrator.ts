@@ -36,17 +36,7 @@ export async function selectOrchestrator(
         `the ${requested} orchestrator ${reason}`,
       );
     }
-    // Refuse up front rather than start the run and fail each job ("has no image") one by one.
-    const misfit = workflow === undefined ? undefined : workflowMisfit(orchestrator, workflow);
-    if (misfit !== undefined) {
-      const other = orchestrator.capabilities.images
-        ? 'run it with --orchestrator local, or give those jobs an "endpoint" image'
-        : 'run it on a container orchestrator (--orchestrator docker), or give those jobs a "command"';
-      throw new UserError(
-        ErrorCode.orchestratorUnavailable,
-        `the ${requested} orchestrator cannot run this workflow: it ${misfit}; ${other}`,
-      );
-    }
+    if (workflow !== undefined) checkWorkflowFit(orchestrator, workflow, requested);
     return orchestrator;
   }
   const reasons: string[] = [];
@@ -65,6 +55,28 @@ export async function selectOrchestrator(
   throw new UserError(
     ErrorCode.orchestratorUnavailable,
     `no orchestrator is available (${reasons.join('; ')})`,
+  );
+}
+
+/**
+ * Refuses up front, rather than starting the run and failing each job ("has no image") one by one,
+ * a workflow that `orchestrator` cannot run.
+ * `name` is the one the user gave (a plugin's entry name), for the message.
+ * @throws UserError `ORCHESTRATOR_UNAVAILABLE` naming the jobs and what would run them.
+ */
+export function checkWorkflowFit(
+  orchestrator: Orchestrator,
+  workflow: WorkflowDefinition,
+  name = orchestrator.name,
+): void {
+  const misfit = workflowMisfit(orchestrator, workflow);
+  if (misfit === undefined) return;
+  const other = orchestrator.capabilities.images
+    ? 'run it with --orchestrator local, or give those jobs an "endpoint" image'
+    : 'run it on a container orchestrator (--orchestrator docker), or give those jobs a "command"';
+  throw new UserError(
+    ErrorCode.orchestratorUnavailable,
+    `the ${name} orchestrator cannot run this workflow: it ${misfit}; ${other}`,
   );
 }
 

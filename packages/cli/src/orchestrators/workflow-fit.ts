@@ -1,6 +1,7 @@
 /**
- * Whether an orchestrator can run every job of a workflow: container backends need an image,
- * the `local` backend (no `images` capability) needs a `command`. Used to pick the default
+ * Whether an orchestrator can run every job of a workflow: container backends need an image (or,
+ * on one that applies them, a `kubectl` manifest, which names its own), the `local` backend (no
+ * `images` capability) needs a `command`. Used to pick the default
  * orchestrator, so a workflow of shell commands runs locally even where Docker is available.
  */
 import type { Orchestrator, WorkflowDefinition } from '@containerops/sdk';
@@ -12,6 +13,7 @@ export function workflowMisfit(
   workflow: WorkflowDefinition,
 ): string | undefined {
   const images = orchestrator.capabilities.images;
+  const manifests = orchestrator.capabilities.jobOptions?.includes('kubectl') ?? false;
   const misfits: string[] = [];
   for (const stage of workflow.stages) {
     if (!stage.active) continue;
@@ -20,7 +22,9 @@ export function workflowMisfit(
       for (const job of action.jobs) {
         if (!job.active || job.type !== 'component') continue;
         const runnable = images
-          ? job.image !== undefined || job.component !== undefined
+          ? job.image !== undefined ||
+            job.component !== undefined ||
+            (manifests && job.kubectl !== undefined)
           : job.command !== undefined;
         if (!runnable) misfits.push(jobPath(stage.name, action.name, job.name));
       }

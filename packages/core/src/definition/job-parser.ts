@@ -198,7 +198,10 @@ export function readJob(ctx: ParseContext, slot: Slot, map: YAMLMap, index: numb
   const image = readImageRef(ctx, fields.get('endpoint'), 'endpoint');
   const component = readImageRef(ctx, fields.get('component'), 'component');
   const kubectl = readString(ctx, fields.get('kubectl'));
-  const kubectlManifest = checkKubectl(ctx, fields.get('kubectl'), kubectl);
+  const runsOtherwise = ['endpoint', 'component', 'command'].some(
+    (name) => (fields.get(name)?.node ?? null) !== null,
+  );
+  const kubectlManifest = checkKubectl(ctx, fields.get('kubectl'), kubectl, runsOtherwise);
   const command = readCommand(ctx, fields.get('command'));
   const environments = readStringMap(ctx, fields.get('environments'), 'environments');
   const inputs = readStringMap(ctx, fields.get('inputs'), 'inputs');

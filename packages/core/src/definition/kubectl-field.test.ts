@@ -88,4 +88,13 @@ describe('kubectl and the orchestrator', () => {
     diagnostics(withJob('endpoint: a/b:1', 'kubectl: x.yaml'), { ...docker, readManifest });
     expect(read).toEqual(['deploy/pod.yaml', 'nope.yaml']);
   });
+
+  it("reports, at the value, why a reader that can read no file refused (the server's case)", () => {
+    const readManifest = (): string => {
+      throw new Error('the server keeps no files next to a workflow');
+    };
+    expect(diagnostics(withJob('kubectl: pod.yaml'), { ...kubernetes, readManifest })).toEqual([
+      '8:22 error invalid-value: the server keeps no files next to a workflow',
+    ]);
+  });
 });

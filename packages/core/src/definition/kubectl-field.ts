@@ -31,12 +31,14 @@ export function kubectlPathProblem(path: string): string | undefined {
  * Checks a job's `kubectl` value and, when the orchestrator applies manifests and the caller gave
  * a reader, returns the manifest's text. Reports: an escaping path (error), a manifest the reader
  * cannot find (error), and `kubectl-ignored` (warning, at the key) on an orchestrator that does
- * not read it.
+ * not read it when the job has something else to run (`runsOtherwise`: an endpoint, component or
+ * command); a job with nothing else gets the job parser's `kubectl-unsupported` error instead.
  */
 export function checkKubectl(
   ctx: ParseContext,
   slot: Field | undefined,
   path: string | undefined,
+  runsOtherwise = true,
 ): string | undefined {
   if (slot === undefined || path === undefined) return undefined;
   const problem = kubectlPathProblem(path);
@@ -47,6 +49,7 @@ export function checkKubectl(
   const target = ctx.orchestrator;
   if (target === undefined) return undefined;
   if (!readsKubectl(target)) {
+    if (!runsOtherwise) return undefined;
     ctx.warning(
       DiagnosticCode.kubectlIgnored,
       `kubectl is ignored on the ${target.name} orchestrator: only kubernetes applies manifests; the job runs its endpoint image`,
@@ -56,7 +59,14 @@ export function checkKubectl(
     return undefined;
   }
   if (ctx.readManifest === undefined) return undefined;
-  const text = ctx.readManifest(path);
+  let text: string | undefined;
+  try {
+    text = ctx.readManifest(path);
+  } catch (error) {
+    // A reader that can never read files (the server keeps no flow directory) says why itself.
+    ctx.error(DiagnosticCode.invalidValue, (error as Error).message, slot);
+    return undefined;
+  }
   if (text === undefined)
     ctx.error(
       DiagnosticCode.invalidValue,

@@ -34,7 +34,9 @@ export interface TargetOrchestrator {
 
 /**
  * Reads a `kubectl` manifest by its path relative to the flow file's directory (already checked:
- * not absolute, no `..`). Synchronous; undefined when there is no such file.
+ * not absolute, no `..`). Synchronous; undefined when there is no such file. A reader that can
+ * read no file at all (a server keeps only the workflow's text) throws an Error whose message
+ * becomes the diagnostic.
  */
 export type ManifestReader = (relativePath: string) => string | undefined;
 

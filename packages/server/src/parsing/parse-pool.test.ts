@@ -45,6 +45,46 @@ describe('workflow parse pool', () => {
     expect(parsed.sourceMap.get('uri')).toEqual({ line: 1, col: 6 });
   }, 60_000);
 
+  it("validates kubectl for the server's orchestrator: ignored elsewhere, unreadable on kubernetes", async () => {
+    const source = `uri: a/b/c
+stages:
+  - type: normal
+    name: deploy
+    actions:
+      - name: apply
+        jobs:
+          - name: pod
+            endpoint: acme/deployer:1
+            kubectl: deploy/pod.yaml
+`;
+    const unknown = pool({ size: 1 });
+    expect((await unknown.parse(source)).diagnostics).toEqual([]);
+
+    const docker = pool({ size: 1 });
+    docker.orchestrator = { name: 'docker', jobOptions: [] };
+    const onDocker = await docker.parse(source);
+    expect(onDocker.diagnostics.map((d) => `${d.severity} ${d.code} ${d.line}:${d.col}`)).toEqual([
+      'warning kubectl-ignored 10:13',
+    ]);
+    expect(onDocker.workflow).toBeDefined();
+
+    const kubernetes = pool({ size: 1 });
+    kubernetes.orchestrator = { name: 'kubernetes', jobOptions: ['kubectl'] };
+    const onKubernetes = await kubernetes.parse(source);
+    expect(onKubernetes.workflow).toBeUndefined();
+    expect(onKubernetes.diagnostics).toMatchObject([
+      {
+        severity: 'error',
+        code: 'invalid-value',
+        line: 10,
+        col: 22,
+        message: expect.stringContaining(
+          'kubectl manifest "deploy/pod.yaml" cannot be read: the server keeps only the workflow file',
+        ),
+      },
+    ]);
+  }, 60_000);
+
   it('refuses parses beyond its queue with SERVER_BUSY, at once', async () => {
     const small = pool({ size: 1, maxQueue: 1 });
     await small.parse(SMALL); // the thread is up

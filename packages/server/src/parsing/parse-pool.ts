@@ -11,6 +11,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '@containerops/core';
+import type { TargetOrchestrator } from '@containerops/core';
 import { ServerErrorCode } from '../services/contracts.js';
 import type { ParsedWorkflow, ParseTask, WorkerMessage } from './parse-protocol.js';
 
@@ -66,6 +67,9 @@ export class WorkflowParsePool {
    */
   receiverTypes: readonly string[] = [];
 
+  /** The server's orchestrator (set once it is created); see `ParseTask.orchestrator`. */
+  orchestrator: TargetOrchestrator | undefined;
+
   parse(source: string, fileName = 'workflow.yaml'): Promise<ParsedWorkflow> {
     if (this.closed) return Promise.reject(busy('the workflow parser is shut down'));
     if (this.queue.length >= this.maxQueue) {
@@ -75,7 +79,13 @@ export class WorkflowParsePool {
     }
     return new Promise((resolve, reject) => {
       this.queue.push({
-        task: { id: this.nextId++, source, fileName, receiverTypes: this.receiverTypes },
+        task: {
+          id: this.nextId++,
+          source,
+          fileName,
+          receiverTypes: this.receiverTypes,
+          ...(this.orchestrator === undefined ? {} : { orchestrator: this.orchestrator }),
+        },
         resolve,
         reject,
       });

@@ -6,7 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { parseWorkflow } from '@containerops/core';
-import type { ScriptChecker } from '@containerops/core';
+import type { ManifestReader, ScriptChecker } from '@containerops/core';
 import type { ParseTask, WorkerMessage } from './parse-protocol.js';
 
 const HOOK_FIELD = /^[\s-]*(?:pre|post)\s*:/m;
@@ -31,6 +31,18 @@ async function luaChecker(source: string): Promise<ScriptChecker | undefined> {
   };
 }
 
+/**
+ * The server stores a workflow's text alone, so a `kubectl: <file>` manifest has nowhere to be
+ * read from: said at the field, rather than the job starting with a file name for a manifest.
+ */
+const noManifestFiles: ManifestReader = (path) => {
+  throw new Error(
+    `kubectl manifest "${path}" cannot be read: the server keeps only the workflow file, not ` +
+      'the files next to it; run this flow with `containerops run` from its directory, or give ' +
+      'the job an "endpoint" image',
+  );
+};
+
 async function parse(task: ParseTask): Promise<WorkerMessage> {
   try {
     const checker = await luaChecker(task.source);
@@ -40,6 +52,9 @@ async function parse(task: ParseTask): Promise<WorkerMessage> {
       // it" warning rather than being dropped without a word.
       receiverTypes: task.receiverTypes,
       ...(checker === undefined ? {} : { scriptChecker: checker }),
+      ...(task.orchestrator === undefined
+        ? {}
+        : { orchestrator: task.orchestrator, readManifest: noManifestFiles }),
     });
     return {
       type: 'parsed',
