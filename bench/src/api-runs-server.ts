@@ -3,17 +3,20 @@
  * clients do not share its event loop. Starts `startServer` on a temp data dir (SQLite state and
  * log store) with the `local` orchestrator on a free loopback port and prints one line
  * `READY {"url","token"}`. Each line `CPU` on stdin is answered with `CPU {"user","system",
- * "elapsedMs","eventLoopDelay":{p50,p99,max}}` (microseconds / milliseconds since the previous
- * `CPU` line) so the bench can report this process's share of a core. Shuts down (removing the
+ * "elapsedMs","eventLoopDelay":{p50,p99,max},"helpers":{"cpuMs","count"}}` (microseconds /
+ * milliseconds since the previous `CPU` line) so the bench can report this process's share of a
+ * core, and that of the `local` orchestrator's spawner helpers (`spawner-cpu.ts`). Shuts down (removing the
  * data dir) when its stdin closes or on SIGTERM. Extra Node flags for profiling, e.g.
  * `--cpu-prof`, come from the bench's `BENCH_SERVER_NODE_FLAGS`.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { startBenchServer } from './bench-server.js';
+import { helpersCpuSince, spawnerHelpersCpu } from './spawner-cpu.js';
 
 const server = await startBenchServer('co-bench-api-runs-');
 
+let helpersSince = spawnerHelpersCpu();
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
 let cpuSince = process.cpuUsage();
@@ -24,7 +27,11 @@ lines.on('line', (line) => {
   const cpu = process.cpuUsage(cpuSince);
   const now = performance.now();
   const ms = (ns: number): number => Number((ns / 1e6).toFixed(2));
+  const helpersNow = spawnerHelpersCpu();
+  const helpersMs = helpersCpuSince(helpersSince, helpersNow);
+  helpersSince = helpersNow;
   const report = {
+    helpers: { cpuMs: helpersMs, count: helpersNow.size },
     ...cpu,
     elapsedMs: Number((now - timeSince).toFixed(1)),
     eventLoopDelay: {

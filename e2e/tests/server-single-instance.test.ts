@@ -1,6 +1,6 @@
 /**
  * Issue 10 item 3: one server per data directory, and per PostgreSQL/MariaDB database unless the
- * operator opts in (`replicas: many`). Real `containerops serve` processes: the second is refused
+ * operator opts in (`replicas: many`, with Redis). Real `containerops serve` processes: the second is refused
  * at start with one line naming what is locked and who holds it (exit 1, no stack trace); after
  * the first is SIGKILLed, the lock is gone with it and a new server starts.
  */
@@ -16,6 +16,7 @@ import type { ServeChild } from '../src/serve-child.js';
 
 const PG_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MYSQL_URL = process.env['TEST_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
+const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/0';
 
 const children: ServeChild[] = [];
 const dirs: string[] = [];
@@ -160,13 +161,13 @@ for (const type of ['postgres', 'mysql'] as const) {
             : /connection \d+ from [\w.]+:\d+\)/,
         );
 
-        // The operator opts in: it starts (and says what that means).
+        // The operator opts in (replicas share Redis): it starts as a replica beside the first.
         const opted = await startServe(
           ['--data', await dataDir(), '--port', '0', '--replicas', 'many'],
-          env,
+          { ...env, CONTAINEROPS_REDIS_URL: REDIS_URL },
         );
         children.push(opted);
-        expect(opted.stderr()).toContain('replicas: many');
+        expect(opted.stderr()).toMatch(/replica \S+: run claims last \d+ ms without renewal/);
         await killServe(opted);
 
         await killServe(first);

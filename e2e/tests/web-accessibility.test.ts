@@ -77,8 +77,9 @@ describe.skipIf(problem !== undefined)('accessibility (axe-core, keyboard)', () 
   });
 
   const pages: [string, () => string, string][] = [
-    // The load chart comes after the activity chart: both are drawn once it is.
-    ['overview', () => '/', '[data-testid=run-load]'],
+    // The job-load charts come last, after the activity and run-load charts: all are drawn once
+    // the per-orchestrator chart is.
+    ['overview', () => '/', '[data-testid=orchestrator-load] svg'],
     ['workflows', () => '/workflows', 'h1'],
     ['workflow', () => `/workflows/${uri}`, '[data-testid=run-graph]'],
     ['run', () => `/runs/${runId}`, '[data-testid=run-status][data-status=SUCCEEDED]'],

@@ -123,8 +123,16 @@ ensure_redis() {
   wait_port 6379 redis "$log"
 }
 
+# The replica tests (e2e/src/shared-databases.ts) create their databases with the clients.
+ensure_clients() {
+  command -v psql >/dev/null 2>&1 || apt_install postgresql-client
+  command -v mariadb >/dev/null 2>&1 || apt_install mariadb-client
+  command -v redis-cli >/dev/null 2>&1 || apt_install redis-tools
+}
+
 started_at=$SECONDS
 ensure_postgres
 ensure_mariadb
 ensure_redis
+ensure_clients
 say "ready: postgresql :5432, mariadb :3306, redis :6379 ($((SECONDS - started_at))s)"

@@ -3,8 +3,8 @@
  * server; it is not part of the dashboard build). Mounts the real dashboard components with
  * synthetic data and exposes measurements on `window.coBench`:
  * - `?case=graph&jobs=500`: time from mount to the drawn run graph (ReadOnlyGraph, as on the run
- *   page) plus two frames; `&renderer=vueflow` draws the same run with the editor's FlowCanvas
- *   (Vue Flow: all nodes measured and placed, then two frames) for comparison;
+ *   page) plus two frames; `&renderer=editor` draws the same run as the editor does (the same
+ *   component, `editable`: link handles and fit-to-view) for comparison;
  * - `?case=log&lines=200000`: a LogViewer holding that many lines; `scroll(frames)` scrolls it
  *   end to end one step per frame and reports frame times.
  * - `?case=fanout&instances=100000`: the run page's content for a run whose job fans out to that
@@ -18,10 +18,7 @@
  *   paths in the chart), plus two frames.
  */
 import { createApp, h, markRaw } from 'vue';
-import '@vue-flow/core/dist/style.css';
-import '@vue-flow/core/dist/theme-default.css';
 import '../src/styles/app.css';
-import FlowCanvas from '../src/components/FlowCanvas.vue';
 import ReadOnlyGraph from '../src/components/ReadOnlyGraph.vue';
 import LogViewer from '../src/components/LogViewer.vue';
 import FanOutInstances from '../src/components/FanOutInstances.vue';
@@ -92,11 +89,13 @@ if (params.get('case') === 'graph') {
   const stages = runTree(Number(params.get('jobs') ?? 500));
   let resolveReady: (ms: number) => void = () => undefined;
   api.graphReady = new Promise((r) => (resolveReady = r));
+  const renderer = params.get('renderer');
   const t0 = performance.now();
   createApp({
     render: () =>
-      h(params.get('renderer') === 'vueflow' ? FlowCanvas : ReadOnlyGraph, {
+      h(ReadOnlyGraph, {
         stages,
+        editable: renderer === 'editor',
         style: 'height: 100vh',
         onReady: () => {
           void frame()

@@ -1,6 +1,4 @@
 import { createApp } from 'vue';
-import '@vue-flow/core/dist/style.css';
-import '@vue-flow/core/dist/theme-default.css';
 import './styles/app.css';
 import App from './App.vue';
 import { createAppRouter } from './router.js';

@@ -276,4 +276,23 @@ describe('startServer restart', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('refuses replicas: many on SQLite, naming what would work, before opening anything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'co-server-'));
+    try {
+      await expect(
+        startServer(
+          { port: 0, host: '127.0.0.1', dataDir: dir, orchestrator: 'local', replicas: 'many' },
+          { logger: silentServerLogger },
+        ),
+      ).rejects.toMatchObject({
+        code: 'INVALID_CONFIG',
+        message: expect.stringMatching(
+          /^replicas: many needs a database that several servers can share \(PostgreSQL, MySQL\/MariaDB or TiDB/,
+        ),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -18,6 +18,10 @@ import { Database } from './db/database.js';
 import { engineStoreProblems } from './db/engine-store-problems.js';
 import { storageProbes } from './db/storage-probes.js';
 import { EngineHost } from './engine-host/engine-host.js';
+import { configError } from './config/config-error.js';
+import { LeaseKeeper } from './replicas/lease-keeper.js';
+import { EXIT_LEASE_LOST, replicaId } from './replicas/replica-id.js';
+import { RunLeases } from './replicas/run-leases.js';
 import { LazyHooks } from './engine-host/lazy-hooks.js';
 import { createOrchestrator } from './engine-host/orchestrators.js';
 import { CALLBACK_PATH } from './http/callback-route.js';
@@ -42,6 +46,9 @@ import { loadSecretKey } from './secrets/secret-key.js';
 import { createSecretService, createServices } from './services/create-services.js';
 import type { CreatedServices } from './services/create-services.js';
 import { EventBus } from './services/event-bus.js';
+import { ReplicaSync } from './replicas/replica-sync.js';
+import { shareCaches } from './replicas/shared-caches.js';
+import { JobAttemptWriter } from './stores/job-attempt-writer.js';
 import { TypeOrmRunStore } from './stores/typeorm-run-store.js';
 import { unfinishedOrganizations } from './stores/unfinished-organizations.js';
 import { NotificationLog } from './notifiers/notification-log.js';
@@ -116,23 +123,51 @@ export async function startServer(
       await cleanup().catch((e: unknown) => log.error('shutdown step failed', e));
   };
   try {
-    if (config.database.type !== 'sqlite') {
-      if (config.replicas === 'one') {
-        const databaseLock = await lockDatabase(config.database, log);
-        cleanups.push(() => databaseLock.release());
-      } else {
-        log.warn(
-          'replicas: many: several servers may share this database; runs are not coordinated ' +
-            'between them yet (each resumes every unfinished run at its start)',
-        );
-      }
+    if (config.database.type === 'sqlite' && config.replicas === 'many') {
+      throw configError(
+        'replicas',
+        'many needs a database that several servers can share (PostgreSQL, MySQL/' +
+          'MariaDB or TiDB: CONTAINEROPS_DATABASE_URL); SQLite is one server only',
+      );
+    }
+    if (config.replicas === 'many' && config.redisUrl === undefined) {
+      throw configError(
+        'replicas',
+        'many needs Redis for live events, cache invalidations and run control across ' +
+          'replicas: set redis: redis://host:6379 (or CONTAINEROPS_REDIS_URL)',
+      );
+    }
+    if (config.database.type !== 'sqlite' && config.replicas === 'one') {
+      const databaseLock = await lockDatabase(config.database, log);
+      cleanups.push(() => databaseLock.release());
     }
     const db = new Database(await openDatabase(config.database));
     cleanups.push(() => db.close());
     const bus = new EventBus();
+    // This process's commits; with `replicas: many` the replica link puts them and the other
+    // replicas' onto `bus`, in seq order (replicas/replica-sync.ts). Metrics count this one's.
+    const committed = config.replicas === 'many' ? new EventBus() : bus;
     const metrics = new ServerMetrics();
-    bus.subscribe(metrics.onEvents);
-    const store = new TypeOrmRunStore(db, (events) => bus.publish(events));
+    committed.subscribe(metrics.onEvents);
+    const jobAttempts = new JobAttemptWriter(db);
+    const store = new TypeOrmRunStore(db, (events) => committed.publish(events), jobAttempts);
+    // One name per process, in its run claims and on the replica link alike.
+    const self = replicaId();
+    const replicas =
+      config.redisUrl === undefined || config.replicas === 'one'
+        ? undefined
+        : await ReplicaSync.start({
+            redisUrl: config.redisUrl,
+            db,
+            store,
+            bus,
+            log,
+            replicaId: self,
+          });
+    if (replicas !== undefined) {
+      committed.subscribe((events) => replicas.committed(events));
+      cleanups.push(() => replicas.close()); // after the store's last commits (reverse order)
+    }
     cleanups.push(async () => {
       await store.flushed();
       // Only while the disk is full: what could not be written is lost with this process.
@@ -160,6 +195,7 @@ export async function startServer(
       ...(config.orchestratorConfig === undefined ? {} : { config: config.orchestratorConfig }),
       context: (name) => contextOf('orchestrator', name),
     });
+    jobAttempts.orchestrator = orchestrator.name; // before any engine exists: no job ran yet
     // Workflows are validated for it from now on (`kubectl` fields: see parse.worker.ts).
     sharedParsePool().orchestrator = {
       name: orchestrator.name,
@@ -220,14 +256,42 @@ export async function startServer(
     await notifierHost.start(plugins.host);
     cleanups.push(() => notifierHost.stop());
     sharedParsePool().receiverTypes = notifierHost.types();
-    bus.subscribe((events) => {
+    committed.subscribe((events) => {
       for (const event of events)
         if (event.scope === 'run' && event.status === 'running')
           notifierHost.runStarted(event.runId);
     });
     runEndListeners.push((snapshot) => notifierHost.runEnded(snapshot));
-    const host = new EngineHost({
+    // Replicas: this one's claims on its runs (see replicas/lease-keeper.ts).
+    let leaseKeeper: LeaseKeeper | undefined;
+    if (config.replicas === 'many') {
+      const leases = new RunLeases(db, self, config.leaseTtlMs);
+      log.info(`replica ${leases.owner}: run claims last ${config.leaseTtlMs} ms without renewal`);
+      leaseKeeper = new LeaseKeeper({
+        leases,
+        host: {
+          drives: (runId) => host.drives(runId),
+          recoverRuns: (runs) => host.recoverRuns(runs),
+        },
+        log,
+        onLost: () => {
+          log.error('exiting: another replica drives runs this one was driving');
+          process.exit(EXIT_LEASE_LOST);
+        },
+      });
+      const keeper = leaseKeeper;
+      runEndListeners.push((snapshot) => keeper.runEnded(snapshot.runId));
+      // Registered after the database: runs before it is closed (cleanups run in reverse).
+      cleanups.push(() => keeper.stop(true));
+    }
+    const host: EngineHost = new EngineHost({
       orchestrator,
+      ...(leaseKeeper === undefined
+        ? {}
+        : {
+            onRunStarted: (runId: string, organization: string) =>
+              leaseKeeper?.runStarted(runId, organization),
+          }),
       onRunEnded: async (snapshot) => {
         await workspaces.runEnded(snapshot);
         // Notifications and the `workflow` trigger go on in the background.
@@ -242,7 +306,10 @@ export async function startServer(
         maxLogBytesPerAttempt: config.jobLogLimitBytes,
         onStoreProblem: engineStoreProblems(db.storage, log),
       },
+      // Fan-out instances' transitions are not stored; live subscribers get them here.
+      onLiveEvent: (event) => (replicas ? replicas.live(event) : bus.publish([event])),
     });
+    const remoteRuns = replicas?.attachEngines(host);
     // The trigger host needs the services, and they tell it of workflow changes: a late binding.
     const workflowListeners: (() => void)[] = [];
     const services = createServices({
@@ -259,7 +326,17 @@ export async function startServer(
       onWorkflowsChanged: () => {
         for (const listener of workflowListeners) listener();
       },
+      ...(remoteRuns === undefined ? {} : { remoteRuns }),
+      ...(replicas === undefined ? {} : { currentSeq: () => replicas.currentSeq() }),
     });
+    if (replicas !== undefined) {
+      const { identity, workflows } = services;
+      shareCaches(replicas.caches, {
+        identity,
+        workflows,
+        onWorkflowsChanged: (l) => workflowListeners.push(l),
+      });
+    }
     routes.callbacks = callbacks;
     let lastNotReady = '';
     routes.ready = async () => {
@@ -288,8 +365,13 @@ export async function startServer(
           `Admin API token (shown once, store it now): ${adminToken}\n`,
       );
     }
-    const resumed = await host.recover(await unfinishedOrganizations(db));
-    if (resumed.length > 0) log.info(`resumed ${resumed.length} unfinished run(s)`);
+    if (leaseKeeper === undefined) {
+      const resumed = await host.recover(await unfinishedOrganizations(db));
+      if (resumed.length > 0) log.info(`resumed ${resumed.length} unfinished run(s)`);
+    } else {
+      // Only the runs no live replica holds: expired claims, and unclaimed runs past one TTL.
+      await leaseKeeper.start();
+    }
     const triggerHost = new TriggerHost({
       db,
       hooks: hookRoutes,

@@ -24,6 +24,7 @@ import type {
   JobExit,
   JobHandle,
   JobSpec,
+  LogBatch,
   LogChunk,
   LogOptions,
   Orchestrator,
@@ -84,7 +85,8 @@ function safeSegment(id: string): string {
  *   has exited. A stopped job exits `{ reason: 'killed', exitCode: null }` when a signal ended it
  *   (or its own code if it trapped the signal and exited). A process killed by a signal nobody
  *   asked for reports 128 + the signal number, as shells do.
- * - `logs` can be followed once per job: each line goes to one reader (see `LogQueue`).
+ * - `logs` (or `logBatches`, the same lines in the batches read from the pipe) can be followed once
+ *   per job: each line goes to one reader (see `LogQueue`).
  * - `reattach` always returns `[]`: child processes are tied to the engine process and die with
  *   it (it, or the helper when the engine's process is gone, kills their groups), so there is never
  *   anything to re-attach after a restart.
@@ -180,6 +182,11 @@ export class LocalOrchestrator implements Orchestrator {
 
   logs(handle: JobHandle, options?: LogOptions): AsyncIterable<LogChunk> {
     return this.get(handle).queue.read(options);
+  }
+
+  /** The same lines as {@link logs}, as read from the pipe (see `LogQueue`). */
+  logBatches(handle: JobHandle, options?: LogOptions): AsyncIterable<LogBatch> {
+    return this.get(handle).queue.readBatches(options);
   }
 
   wait(handle: JobHandle): Promise<JobExit> {

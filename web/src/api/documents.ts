@@ -133,5 +133,8 @@ export const RUN_ACTIVITY = `query RunActivity($hours: Int) {
 export const RUN_LOAD = `query RunLoad($hours: Int) {
   runLoad(hours: $hours) { start maxQueued maxRunning } }`;
 
+export const JOB_LOAD = `query JobLoad($hours: Int) {
+  jobLoad(hours: $hours) { start started maxRunning orchestrators { orchestrator started maxRunning } } }`;
+
 export const SLOWEST_JOBS = `query SlowestJobs($workflow: String!) {
   slowestJobs(workflow: $workflow, lastRuns: 100, limit: 10) { path runs medianMs maxMs } }`;

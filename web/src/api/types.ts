@@ -290,6 +290,21 @@ export interface RunLoadBucket {
   maxRunning: number;
 }
 
+/** One orchestrator's job attempts in one hour. */
+export interface OrchestratorLoad {
+  orchestrator: string;
+  started: number;
+  maxRunning: number;
+}
+
+/** Job attempts started and the most running at once in one hour, in all and per orchestrator (`jobLoad`). */
+export interface JobLoadBucket {
+  start: string;
+  started: number;
+  maxRunning: number;
+  orchestrators: OrchestratorLoad[];
+}
+
 export interface JobDurationStats {
   path: string;
   runs: number;

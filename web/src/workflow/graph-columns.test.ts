@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TreeStage } from './flow-tree.js';
-import { layoutColumns } from './graph-columns.js';
+import { dragCurve, layoutColumns, linkCurve } from './graph-columns.js';
 import type { ColumnBox } from './graph-columns.js';
 import { neighbour } from './graph-draw.js';
 
@@ -101,6 +101,16 @@ describe('layoutColumns', () => {
     expect(neighbour(layout.nav, 'build.compile.go', 'ArrowRight')).toBe('build.compile.vet');
     expect(neighbour(layout.nav, 'build.compile.vet', 'ArrowRight')).toBe('build.package');
     expect(neighbour(layout.nav, 'test', 'ArrowLeft')).toBe('build.package.tar');
+  });
+
+  it('draws data links and a link being dragged from the right edge of the job', () => {
+    const go = box('build.compile.go');
+    const start = `M${go.node.x + go.width} ${go.node.y + go.height / 2}C`;
+    const a = box('test.unit.a');
+    expect(linkCurve(go, a).startsWith(start)).toBe(true);
+    expect(linkCurve(go, a).endsWith(` ${a.node.x} ${a.node.y + a.height / 2}`)).toBe(true);
+    expect(dragCurve(go, { x: 400, y: 120 }).startsWith(start)).toBe(true);
+    expect(dragCurve(go, { x: 400, y: 120 }).endsWith(' 400 120')).toBe(true);
   });
 
   it('lays out 500 jobs at full size', () => {

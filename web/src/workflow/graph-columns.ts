@@ -1,12 +1,12 @@
 /**
- * The read-only graph's layout, drawn the way the workflow model is: one column per stage, left to
- * right (start and end as slim markers); a stage's actions inside it, stacked when they run in
- * parallel and chained left to right when they run in sequence; an action's jobs stacked inside
- * it. Boxes never overlap and keep a fixed, readable size: a large run grows the page (which
- * scrolls) instead of shrinking the text. Pure: no DOM, no Vue.
+ * The workflow graph's layout — the same on the run page, the workflow page and in the editor, so
+ * what a user draws is what they watch (issue 17). Drawn the way the workflow model is: one column
+ * per stage, left to right (start and end as slim markers); a stage's actions inside it, stacked
+ * when they run in parallel and chained left to right when they run in sequence; an action's jobs
+ * stacked inside it. Boxes never overlap and keep a fixed, readable size: a large run grows the
+ * page (which scrolls) instead of shrinking the text. Pure: no DOM, no Vue.
  */
-import type { TreeStage } from './flow-tree.js';
-import type { Layout, LayoutEdge, LayoutNode } from './graph-layout.js';
+import type { TreeAction, TreeJob, TreeStage } from './flow-tree.js';
 
 export const JOB_WIDTH = 180;
 export const JOB_HEIGHT = 46;
@@ -21,6 +21,55 @@ const CHAIN_GAP = 28;
 const STAGE_GAP = 36;
 const MARKER_WIDTH = 64;
 const PAUSE_WIDTH = 170;
+
+/** A stage, action or job placed at `(x, y)`: the top left corner of its box. */
+export type LayoutNode =
+  | {
+      readonly kind: 'stage';
+      readonly id: string;
+      readonly x: number;
+      readonly y: number;
+      readonly stage: TreeStage;
+    }
+  | {
+      readonly kind: 'action';
+      readonly id: string;
+      readonly x: number;
+      readonly y: number;
+      readonly action: TreeAction;
+      readonly stage: TreeStage;
+    }
+  | {
+      readonly kind: 'job';
+      readonly id: string;
+      readonly x: number;
+      readonly y: number;
+      readonly job: TreeJob;
+      readonly stage: TreeStage;
+    };
+
+/** A run-order edge: `source` runs (or starts) before `target`. */
+export interface LayoutEdge {
+  readonly id: string;
+  readonly source: string;
+  readonly target: string;
+}
+
+/** Placed nodes and their run-order edges: what keyboard navigation (`neighbour`) walks. */
+export interface Layout {
+  readonly nodes: readonly LayoutNode[];
+  readonly edges: readonly LayoutEdge[];
+  readonly width: number;
+  readonly height: number;
+}
+
+/** A data link to draw: job `sourceId`'s output `output` arrives in job `targetId` as `env`. */
+export interface GraphLink {
+  readonly sourceId: string;
+  readonly targetId: string;
+  readonly output: string;
+  readonly env: string;
+}
 
 /** One drawn box: a stage column, an action inside it, or a job inside that. */
 export interface ColumnBox {
@@ -52,6 +101,7 @@ function arrow(x1: number, x2: number, y: number): string {
   return `M${x1} ${y}H${x2 - 1}M${x2 - 6} ${y - 4}L${x2 - 1} ${y}L${x2 - 6} ${y + 4}`;
 }
 
+/** Places every stage, action and job of `stages` (see the file comment for the shape). */
 export function layoutColumns(stages: readonly TreeStage[]): ColumnLayout {
   const stageBoxes: ColumnBox[] = [];
   const actionBoxes: ColumnBox[] = [];
@@ -150,10 +200,34 @@ export function layoutColumns(stages: readonly TreeStage[]): ColumnLayout {
   };
 }
 
+/** A point in the layout's coordinates. */
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+/**
+ * A cubic curve from `a` to `b` that leaves and arrives horizontally (bending at least 30 px, so
+ * short links show) and sags a little: a link between two jobs at the same height is still a
+ * curve, never mistaken for the straight run-order arrows.
+ */
+function curve(a: Point, b: Point): string {
+  const bend = Math.max(30, Math.abs(b.x - a.x) / 2);
+  const sag = Math.min(24, Math.round(Math.abs(b.x - a.x) / 10) + 6);
+  return `M${a.x} ${a.y}C${a.x + bend} ${a.y + sag} ${b.x - bend} ${b.y + sag} ${b.x} ${b.y}`;
+}
+
+/** Where a data link leaves a job: the middle of its right edge. */
+function outPoint(from: ColumnBox): Point {
+  return { x: from.node.x + from.width, y: from.node.y + from.height / 2 };
+}
+
 /** A data link's curve from the right edge of one job to the left edge of a later one. */
 export function linkCurve(from: ColumnBox, to: ColumnBox): string {
-  const a = { x: from.node.x + from.width, y: from.node.y + from.height / 2 };
-  const b = { x: to.node.x, y: to.node.y + to.height / 2 };
-  const bend = Math.max(30, Math.abs(b.x - a.x) / 2);
-  return `M${a.x} ${a.y}C${a.x + bend} ${a.y} ${b.x - bend} ${b.y} ${b.x} ${b.y}`;
+  return curve(outPoint(from), { x: to.node.x, y: to.node.y + to.height / 2 });
+}
+
+/** The curve drawn while the user drags a new data link out of `from`, up to the pointer. */
+export function dragCurve(from: ColumnBox, pointer: Point): string {
+  return curve(outPoint(from), pointer);
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { treeFromGraph } from './flow-tree.js';
 import type { TreeStage } from './flow-tree.js';
-import { describeNode, edgesPath, neighbour, stepPath } from './graph-draw.js';
-import { layoutTree } from './graph-layout.js';
+import { layoutColumns } from './graph-columns.js';
+import type { LayoutNode } from './graph-columns.js';
+import { describeNode, neighbour } from './graph-draw.js';
 import { parseWorkflowGraph } from './yaml-to-graph.js';
 
 const stages: TreeStage[] = [
@@ -33,30 +34,33 @@ const stages: TreeStage[] = [
 ];
 
 describe('graph drawing', () => {
-  const layout = layoutTree(stages);
+  const layout = layoutColumns(stages).nav;
+  const node = (id: string): LayoutNode => {
+    const n = layout.nodes.find((x) => x.id === id);
+    if (!n) throw new Error(`no node ${id}`);
+    return n;
+  };
 
   it('labels nodes with mode, live status, duration and retries', () => {
-    const [stage, , job] = layout.nodes;
-    expect(describeNode(stage!)).toMatchObject({ title: 'build', sub: '⇉ parallel · 1m 05s' });
-    expect(describeNode(job!)).toMatchObject({
+    expect(describeNode(node('build'))).toMatchObject({
+      title: 'build',
+      sub: '⇉ parallel · 1m 05s',
+    });
+    expect(describeNode(node('build.a.j'))).toMatchObject({
       kind: 'job',
       sub: 'running · 2s · attempt 2',
       status: 'RUNNING',
     });
   });
 
-  it('draws every run-order edge into one path', () => {
-    const d = edgesPath(layout);
-    expect(d.match(/M/g)).toHaveLength(layout.edges.length);
-    expect(stepPath({ x: 0, y: 10 }, { x: 100, y: 50 })).toBe('M0 10H50V50H100');
-  });
-
   it('moves keyboard focus along the run order and between rows', () => {
     expect(neighbour(layout, 'build', 'ArrowRight')).toBe('build.a');
     expect(neighbour(layout, 'build.a', 'ArrowRight')).toBe('build.a.j');
     expect(neighbour(layout, 'build.a.j', 'ArrowLeft')).toBe('build.a');
-    expect(neighbour(layout, 'build.a', 'ArrowDown')).toBe('build.b');
-    expect(neighbour(layout, 'build.b.j', 'ArrowUp')).toBe('build.a.j');
+    // Up and down walk the column: an action, its job, the next action (stacked: parallel).
+    expect(neighbour(layout, 'build.a', 'ArrowDown')).toBe('build.a.j');
+    expect(neighbour(layout, 'build.a.j', 'ArrowDown')).toBe('build.b');
+    expect(neighbour(layout, 'build.b.j', 'ArrowUp')).toBe('build.b');
     expect(neighbour(layout, 'build', 'ArrowUp')).toBeUndefined();
     expect(neighbour(layout, 'build.b.j', 'ArrowRight')).toBeUndefined();
   });
@@ -85,8 +89,8 @@ describe('generated action names (original ContainerOps files)', () => {
       ['compile-2', true],
       ['action-3', true],
     ]);
-    const labels = layoutTree(tree)
-      .nodes.filter((n) => n.kind === 'action')
+    const labels = layoutColumns(tree)
+      .nav.nodes.filter((n) => n.kind === 'action')
       .map((n) => describeNode(n).sub);
     expect(labels).toEqual(['action', 'action · generated name', 'action · generated name']);
   });
@@ -95,7 +99,7 @@ describe('generated action names (original ContainerOps files)', () => {
 describe('describeNode for a fan-out job', () => {
   it('shows the counts instead of the duration and carries the bar', () => {
     const fanOut = { total: 30, started: 12, running: 5, passed: 6, failed: 1, skipped: 0 };
-    const layout = layoutTree([
+    const layout = layoutColumns([
       {
         id: 'test',
         name: 'test',
@@ -121,7 +125,7 @@ describe('describeNode for a fan-out job', () => {
         ],
       },
     ]);
-    const node = layout.nodes.find((n) => n.id === 'test.unit.shard');
+    const node = layout.nav.nodes.find((n) => n.id === 'test.unit.shard');
     if (node === undefined) throw new Error('no node');
     const label = describeNode(node);
     expect(label.sub).toBe('6✓ 1✕ 5◐ /30');

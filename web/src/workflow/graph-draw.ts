@@ -1,11 +1,11 @@
 /**
- * What a drawn graph node says and where its edges run, shared by the Vue Flow editor canvas and
- * the lightweight read-only graph (run and workflow pages). Pure: no DOM, no Vue.
+ * What a drawn graph node says and where the arrow keys move from it: the same on the run page,
+ * the workflow page and in the editor (all draw with `ReadOnlyGraph.vue`). Pure: no DOM, no Vue.
  */
 import { formatDuration } from '../stores/async.js';
 import { fanOutBar } from './fan-out-bar.js';
 import type { FanOutBar } from './fan-out-bar.js';
-import type { Layout, LayoutNode } from './graph-layout.js';
+import type { Layout, LayoutNode } from './graph-columns.js';
 
 /** The text and status a node shows. */
 export interface NodeLabel {
@@ -17,15 +17,6 @@ export interface NodeLabel {
   /** A fan-out job: its instances counted (the node's `sub` is then the counts' text). */
   readonly fanOut?: FanOutBar;
 }
-
-/** Drawn widths (px) per node kind; the CSS of `.fnode` uses the same numbers. */
-export const NODE_WIDTH: Readonly<Record<LayoutNode['kind'], number>> = {
-  stage: 170,
-  action: 130,
-  job: 170,
-};
-/** Where edges attach, measured from a node's top (the middle of its title row). */
-export const EDGE_ANCHOR_Y = 16;
 
 export function describeNode(n: LayoutNode): NodeLabel {
   if (n.kind === 'stage') {
@@ -66,46 +57,6 @@ export function describeNode(n: LayoutNode): NodeLabel {
     .filter(Boolean)
     .join(' · ');
   return { kind: 'job', title: j.name, sub: sub || j.path, status: j.status, outputs: j.outputs };
-}
-
-/** A point where an edge leaves (right side) or enters (left side) a node. */
-export interface Anchor {
-  readonly x: number;
-  readonly y: number;
-}
-
-export function outAnchor(n: LayoutNode): Anchor {
-  return { x: n.x + NODE_WIDTH[n.kind], y: n.y + EDGE_ANCHOR_Y };
-}
-
-export function inAnchor(n: LayoutNode): Anchor {
-  return { x: n.x, y: n.y + EDGE_ANCHOR_Y };
-}
-
-/**
- * An orthogonal SVG path from `a` to `b`: across to halfway, down or up, across. When the target
- * lies left of the source (a data link to an earlier column cannot happen, but a stage's edge to
- * its first action does) the path drops first and comes in from the left.
- */
-export function stepPath(a: Anchor, b: Anchor): string {
-  if (b.x >= a.x + 20) {
-    const mid = Math.round((a.x + b.x) / 2);
-    return `M${a.x} ${a.y}H${mid}V${b.y}H${b.x}`;
-  }
-  const drop = Math.max(a.y, b.y) + 30;
-  return `M${a.x} ${a.y}h10V${drop}H${b.x - 10}V${b.y}H${b.x}`;
-}
-
-/** All run-order edges of a layout as one SVG path (one DOM element however large the run). */
-export function edgesPath(layout: Layout): string {
-  const byId = new Map(layout.nodes.map((n) => [n.id, n]));
-  const parts: string[] = [];
-  for (const e of layout.edges) {
-    const s = byId.get(e.source);
-    const t = byId.get(e.target);
-    if (s && t) parts.push(stepPath(outAnchor(s), inAnchor(t)));
-  }
-  return parts.join('');
 }
 
 export type ArrowKey = 'ArrowLeft' | 'ArrowRight' | 'ArrowUp' | 'ArrowDown';

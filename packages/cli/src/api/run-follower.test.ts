@@ -33,7 +33,13 @@ class ScriptedClient {
     };
   }
 
-  event(scope: string, path: string, status: string, attempt?: number): void {
+  event(
+    scope: string,
+    path: string,
+    status: string,
+    attempt?: number,
+    data?: Record<string, unknown>,
+  ): void {
     const event: ApiEvent = {
       seq: ++this.seq,
       runId: 'r1',
@@ -42,6 +48,7 @@ class ScriptedClient {
       path,
       status,
       ...(attempt === undefined ? {} : { attempt }),
+      ...(data === undefined ? {} : { data }),
     };
     this.updates?.next({ runUpdates: { event } });
   }
@@ -123,5 +130,29 @@ describe('followRun and fan-out instances', () => {
     expect(fanOutJobOf('s.a.test[7]')).toBe('s.a.test');
     expect(isFanOutInstance('s.a.test')).toBe(false);
     expect(isFanOutInstance('test[1]')).toBe(false);
+  });
+
+  it('reads the logs of instances a progress event lists that it never saw live (a late follow)', () => {
+    const client = new ScriptedClient();
+    followRun(client, 'r1', { maxInstanceLogs: 3 });
+    client.event('job', 's.a.test', 'running', 1);
+    // Seen live: instance 1 ran and ended (its log was followed then).
+    client.event('job', instance(1), 'running', 1);
+    client.endLog(instance(1));
+    client.event('job', instance(1), 'succeeded', 1);
+    // The replay or a late start: 2 and 3 ended, 4 runs, none of them seen live.
+    const summary = (i: number) => ({ name: `test[shard=${i}]`, status: 'succeeded', attempt: 1 });
+    client.event('job', 's.a.test', 'running', 1, {
+      fanOutProgress: {
+        total: 5,
+        started: 4,
+        passed: 3,
+        failed: 0,
+        skipped: 0,
+        ended: [summary(1), summary(2), summary(3)],
+        active: [{ name: 'test[shard=4]', status: 'running', attempt: 1 }],
+      },
+    });
+    expect(client.openPaths()).toEqual(['s.a.test', instance(4), instance(2), instance(3)]);
   });
 });

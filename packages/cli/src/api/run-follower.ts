@@ -6,7 +6,7 @@
  * server completes `jobLog` once the attempt ended and every line was sent, so no line is lost.
  */
 import type { EngineEvent, JobLogLine, RunStatus } from '@containerops/core';
-import { isTerminal } from '@containerops/core';
+import { fanOutProgressOf, isTerminal } from '@containerops/core';
 import type { ApiClient } from './api-client.js';
 import { ApiError, ClientErrorCode } from './api-error.js';
 import type { ApiEvent, ApiLogLine } from './api-mappers.js';
@@ -166,9 +166,38 @@ export function followRun(
     if (first !== undefined) handle(first); // the job's end itself
     for (const event of queued) deliver(event);
   };
+  /**
+   * Instance attempts whose end came live since their fan-out's last progress event. Instance
+   * events are live only (never replayed): a progress event lists the instances that ended since
+   * the previous one, and those not seen here ended before this follow went live, so their logs
+   * are read now (if a slot is free, as for instances that end while they wait). Bounded by what
+   * ends between two progress events.
+   */
+  const endedLive = new Set<string>();
+  const followMissedInstances = (event: EngineEvent): void => {
+    const progress = fanOutProgressOf(event);
+    if (progress === undefined) return;
+    const action = event.path.slice(0, event.path.lastIndexOf('.'));
+    for (const a of progress.active) {
+      const path = `${action}.${a.name}`;
+      if (a.status === 'running' && a.attempt >= 1 && wantsLogs(path))
+        followInstanceLog(path, a.attempt);
+    }
+    for (const i of progress.ended) {
+      const path = `${action}.${i.name}`;
+      const key = `${path}#${i.attempt}`;
+      if (endedLive.delete(key) || i.attempt < 1 || !wantsLogs(path)) continue;
+      if (openInstanceLogs < maxInstanceLogs) followLog(path, i.attempt);
+    }
+  };
   const handle = (event: EngineEvent): void => {
     if (stopped) return;
     options.onEvent?.(event);
+    if (event.scope === 'job') {
+      if (isTerminal(event.status) && event.attempt !== undefined && isFanOutInstance(event.path))
+        endedLive.add(`${event.path}#${event.attempt}`);
+      followMissedInstances(event);
+    }
     if (
       event.scope === 'job' &&
       event.status === 'running' &&

@@ -94,3 +94,45 @@ describe('RunView with a fan-out', () => {
     expect(view.fanOuts().get('test.unit.shard')).toBe(view.jobs()[0]?.fanOut);
   });
 });
+
+describe('FanOutView and progress events', () => {
+  const progress = (over: Partial<Parameters<FanOutView['progress']>[0]> = {}) => ({
+    total: 10,
+    started: 4,
+    passed: 2,
+    failed: 1,
+    skipped: 0,
+    ended: [
+      { name: 't[0]', status: 'succeeded' as const, attempt: 1 },
+      { name: 't[1]', status: 'succeeded' as const, attempt: 1 },
+      { name: 't[2]', status: 'failed' as const, attempt: 1, reason: 'exit 1' },
+    ],
+    active: [{ name: 't[3]', status: 'running' as const, attempt: 1 }],
+    ...over,
+  });
+
+  it('a view that joins late takes the counts and failures from the progress event', () => {
+    const fan = new FanOutView(1);
+    fan.progress(progress());
+    expect([fan.started, fan.passed, fan.failed, fan.runningCount, fan.pending]).toEqual([
+      4, 2, 1, 1, 6,
+    ]);
+    expect(fan.failedNames).toEqual([{ name: 't[2]', status: 'failed', reason: 'exit 1' }]);
+    // Live instance events after it go on from there.
+    fan.apply('t[3]', 'succeeded', 1);
+    fan.apply('t[4]', 'running', 1);
+    expect([fan.started, fan.passed, fan.runningCount]).toEqual([5, 3, 1]);
+  });
+
+  it('converges with the live events it already had: no instance counted twice', () => {
+    const fan = new FanOutView(1);
+    for (const n of [0, 1, 2, 3]) fan.apply(`t[${n}]`, 'running', 1);
+    fan.apply('t[0]', 'succeeded', 1);
+    fan.apply('t[1]', 'succeeded', 1);
+    fan.apply('t[2]', 'failed', 1, 'exit 1');
+    fan.progress(progress());
+    expect([fan.started, fan.passed, fan.failed, fan.runningCount]).toEqual([4, 2, 1, 1]);
+    expect(fan.failedNames).toHaveLength(1);
+    expect(fan.moreFailed).toBe(0);
+  });
+});

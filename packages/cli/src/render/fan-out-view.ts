@@ -7,7 +7,7 @@
  * fan-out's `max-parallel`), the failed ones that may still be retried, and the first
  * {@link FAILED_NAMES_SHOWN} failures; every other instance is only counted.
  */
-import type { AnyStatus } from '@containerops/core';
+import type { AnyStatus, FanOutProgress } from '@containerops/core';
 import { isTerminal } from '@containerops/core';
 
 /** Failed instances named in the summary; the rest are "and N more". */
@@ -100,6 +100,38 @@ export class FanOutView {
       else this.unnamed += 1;
       if ((attempt ?? 1) < this.maxAttempts) this.retryable.set(name, listed);
     }
+  }
+
+  /**
+   * Applies a progress event of the fan-out job (`data.fanOutProgress`): the state as the engine
+   * stored it. Instance events are live only, so a view that joins a run late (or replays it)
+   * learns of earlier instances from these alone; its counts and running instances replace what
+   * the view had (the live instance events before it are in it), and the instance events after
+   * it adjust them again.
+   */
+  progress(p: FanOutProgress): void {
+    this.total = p.total;
+    this.started = p.started;
+    this.passed = p.passed;
+    this.failed = p.failed;
+    this.skipped = p.skipped;
+    this.running.clear();
+    for (const a of p.active) this.running.add(a.name);
+    const named = new Set(this.named.map((f) => f.name));
+    for (const i of p.ended) {
+      // Listed as ended: its last attempt is over, no retry will undo it.
+      const listed = this.retryable.get(i.name);
+      this.retryable.delete(i.name);
+      if (!FAILURES.has(i.status) || named.has(i.name) || listed === false) continue;
+      if (this.named.length >= FAILED_NAMES_SHOWN) continue;
+      named.add(i.name);
+      this.named.push({
+        name: i.name,
+        status: i.status as FailedInstance['status'],
+        ...(i.reason === undefined ? {} : { reason: i.reason }),
+      });
+    }
+    this.unnamed = Math.max(0, this.failed - this.named.length);
   }
 
   /** The fan-out job ended: nothing is retried any more. */

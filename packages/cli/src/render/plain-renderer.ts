@@ -3,6 +3,7 @@
  * status change and one per log line, each prefixed by the node's path, never redrawn.
  */
 import type { EngineEvent, JobLogLine } from '@containerops/core';
+import { fanOutProgressOf } from '@containerops/core';
 import type { LineSink, RunOutcome, RunRenderer, RunStartInfo } from './renderer.js';
 import { RunView } from './run-view.js';
 import type { Paint } from './style.js';
@@ -42,8 +43,9 @@ export class PlainRenderer implements RunRenderer {
       return;
     }
     if (node === undefined || !('scope' in node)) return;
-    // A fan-out instance: counted on its job, not a line of its own (there may be 100,000).
-    if (node.path !== event.path) return;
+    // A fan-out instance: counted on its job, not a line of its own (there may be 100,000); nor
+    // is the fan-out's progress event (counts again, a few times a second).
+    if (node.path !== event.path || fanOutProgressOf(event) !== undefined) return;
     if (node.scope === 'stage' && isMarker(this.view, node.path)) return;
     let detail = '';
     if (node.scope === 'job' && event.status === 'running' && node.maxAttempts > 1) {

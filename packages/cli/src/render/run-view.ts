@@ -12,7 +12,7 @@ import type {
   StageType,
   WorkflowDefinition,
 } from '@containerops/core';
-import { isTerminal, jobPath } from '@containerops/core';
+import { fanOutProgressOf, isTerminal, jobPath } from '@containerops/core';
 import { FanOutView } from './fan-out-view.js';
 
 export interface NodeView {
@@ -124,6 +124,12 @@ export class RunView {
     }
     const node = this.nodes.get(event.path);
     if (node === undefined) return event.scope === 'job' ? this.applyInstance(event) : undefined;
+    // A fan-out job's progress event: its instances' state, no change of its own status.
+    const progress = node.scope === 'job' ? fanOutProgressOf(event) : undefined;
+    if (progress !== undefined && node.scope === 'job') {
+      node.fanOut?.progress(progress);
+      return node;
+    }
     node.status = event.status as NodeStatus;
     if (event.reason !== undefined) node.reason = event.reason;
     if (node.scope === 'job') {

@@ -88,6 +88,14 @@ export interface EngineOptions {
    * report itself not ready. Must not throw.
    */
   readonly onStoreProblem?: (problem: StoreProblem) => void;
+  /**
+   * Least time between two stored progress events of one fan-out job (default 250 ms). A fan-out
+   * instance's transitions are delivered to observers live but not stored; the fan-out job's
+   * progress events store them folded (counts, ended instances' summaries, running ones), so a
+   * fan-out stores about one event per this interval however many instances it has. An ended
+   * instance's backend object is removed once a progress event listing it is stored.
+   */
+  readonly fanOutProgressMs?: number;
 }
 
 export interface StartRunOptions {

@@ -14,6 +14,7 @@ import type {
   OrchestratorCapabilities,
 } from '../orchestrator/orchestrator.js';
 import { jobAttemptId } from './ids.js';
+import { StoreBackpressure } from './store-backpressure.js';
 import { messageOf } from './job-environment.js';
 import { outcome } from './job-runner.js';
 import type { AttemptOutcome, JobAttempt, JobRunner } from './job-runner.js';
@@ -92,11 +93,32 @@ export class ComponentRunner implements JobRunner {
     const logsDone = (async (): Promise<{ error?: unknown }> => {
       try {
         const from = { ...a.resume?.logs, signal: logAbort.signal };
+        const storing = new StoreBackpressure(exec.services.outbox);
+        if (orchestrator.logBatches !== undefined) {
+          // One await per batch, no object per line until the log line itself.
+          for await (const { stream, lines, time, partial } of orchestrator.logBatches(
+            handle,
+            from,
+          )) {
+            if (!reading) break;
+            for (let i = 0; i < lines.length; i++) {
+              const text = lines[i] as string;
+              // `[COUT]` counts on both streams (original components report on stderr too).
+              collector.acceptLine(stream, text, partial !== undefined && partial.includes(i));
+              log.write(stream, text, time);
+            }
+            const room = storing.wrote(lines.length);
+            if (room !== undefined) await room;
+          }
+          return {};
+        }
         for await (const chunk of orchestrator.logs(handle, from)) {
           if (!reading) break;
-          // `[COUT]` counts on both streams (original components report on stderr too).
+          // `[COUT]` counts on both streams, as above.
           collector.acceptLine(chunk.stream, chunk.text, chunk.partial);
           log.write(chunk.stream, chunk.text, chunk.time);
+          const room = storing.wrote(1);
+          if (room !== undefined) await room;
         }
         return {};
       } catch (error) {

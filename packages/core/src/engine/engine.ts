@@ -21,6 +21,7 @@ import type {
 import { ComponentRunner } from './component-runner.js';
 import { ConcurrencyGroups } from './concurrency.js';
 import { newRunId } from './ids.js';
+import { DEFAULT_FAN_OUT_PROGRESS_MS } from './fan-out-progress.js';
 import { JobExecutor } from './job-executor.js';
 import { messageOf } from './job-environment.js';
 import { Outbox } from './outbox.js';
@@ -35,6 +36,7 @@ import { RunExecutor } from './run-executor.js';
 import { ServiceRunner } from './service-runner.js';
 import { runRequestOf, startOptionsOf } from './run-request.js';
 import { createRunSnapshot, RunState } from './run-state.js';
+import { copySnapshot } from './snapshot-copy.js';
 import type { NewEngineEvent } from './events.js';
 import type { RunSnapshot } from './snapshot.js';
 import { StageExecutor } from './stage-executor.js';
@@ -104,6 +106,7 @@ export class Engine implements EngineApi {
       logs: this.logs,
       stopGraceMs: options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
       logLimitBytes: Math.max(0, options.maxLogBytesPerAttempt ?? 0),
+      fanOutProgressMs: Math.max(0, options.fanOutProgressMs ?? DEFAULT_FAN_OUT_PROGRESS_MS),
       ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
       ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
     };
@@ -273,14 +276,19 @@ export class Engine implements EngineApi {
    * once its first snapshot is stored (at `start`). Backends that cannot re-attach (`local`)
    * lose their running attempts.
    *
+   * Server replicas take over another replica's runs with `options.only`: the ids of the runs
+   * to resume (the others are left alone, whoever drives them).
+   *
    * @throws whatever the store or `orchestrator.reattach` throws, before any run is touched
    *   (call it again once they answer).
    */
-  async recover(): Promise<RunHandle[]> {
+  async recover(options: { readonly only?: ReadonlySet<string> } = {}): Promise<RunHandle[]> {
+    const only = options.only;
     const plans = await planRecovery({
       store: this.store,
       logs: this.logs,
       orchestrator: this.services.orchestrator,
+      ...(only === undefined ? {} : { only: (runId: string) => only.has(runId) }),
     });
     const handles: RunHandle[] = [];
     for (const plan of plans) {
@@ -296,7 +304,7 @@ export class Engine implements EngineApi {
    */
   getRun(runId: string): RunSnapshot | undefined {
     const snapshot = this.active.get(runId)?.exec.state.snapshot ?? this.finished.get(runId);
-    return snapshot === undefined ? undefined : structuredClone(snapshot);
+    return snapshot === undefined ? undefined : copySnapshot(snapshot);
   }
 
   /** `recovered`: resumed by {@link recover}; it already superseded its group's runs once. */
@@ -432,7 +440,7 @@ export class Engine implements EngineApi {
     await this.outbox.flushed();
     await this.store.saveRun(snapshot).catch(() => undefined);
     this.finished.set(snapshot.runId, snapshot);
-    return structuredClone(snapshot);
+    return copySnapshot(snapshot);
   }
 
   /** Ends a run that never began executing (cancelled in the queue, refused re-run). */
@@ -458,7 +466,7 @@ export class Engine implements EngineApi {
       if (oldest !== undefined) this.finished.delete(oldest);
     }
     if (active.group !== undefined) this.groups.release(active.group, exec.runId);
-    active.resolve(structuredClone(snapshot));
+    active.resolve(copySnapshot(snapshot));
   }
 
   private orchestratorRun(

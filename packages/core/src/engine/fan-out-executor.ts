@@ -4,8 +4,11 @@
  * retries, timeouts, hooks, secrets and logs work per instance).
  *
  * Scale: instances are made one at a time from a cursor, only when a slot is free; a running
- * instance has a full node (events, logs), an ended one is folded into its fan-out's counts and
- * a compact {@link InstanceSummary}; an instance not started yet does not exist.
+ * instance has a full node (live-only events, logs), an ended one is folded into its fan-out's
+ * counts and a compact {@link InstanceSummary}; an instance not started yet does not exist. What
+ * is stored of the instances is the fan-out job's progress events (fan-out-progress.ts), at a
+ * bounded rate; an ended instance's slot frees at once, its backend object goes once a stored
+ * progress event lists its end.
  *
  * Control: with `fail-fast` (the default) the first failed instance stops new starts and
  * cancels the running ones; without it every instance runs. The fan-out job succeeds only if
@@ -20,6 +23,7 @@ import { jobPath } from '../definition/model.js';
 import { isFailure } from './action-executor.js';
 import { FanOutListError, fanOutCursor } from './fan-out-cursor.js';
 import type { FanOutCursor, FanOutItem } from './fan-out-cursor.js';
+import { FanOutProgressReporter, MAX_UNRELEASED_INSTANCES } from './fan-out-progress.js';
 import type { JobResult, NodeResult } from './job-executor.js';
 import { scanAttemptLog } from './recovery-plan.js';
 import type { RunExecution } from './run-execution.js';
@@ -35,6 +39,8 @@ export type RunOneJob = (
   action: ActionDefinition,
   job: JobDefinition,
   scope: StopScope,
+  /** Resolves once the job's latest event is stored (see `JobExecutor.run`). */
+  durable?: () => Promise<void>,
 ) => Promise<JobResult>;
 
 /** Prefix of the reason a fan-out over a list fails with when the list cannot be used. */
@@ -106,17 +112,43 @@ export class FanOutExecutor {
     // instances it was winding down are followed to their end (so no backend object is left).
     const stopped = f.failFast && fan.failed > 0;
     const group = scope.child();
+    const progress = new FanOutProgressReporter({
+      state,
+      path,
+      fan,
+      stored: () => exec.services.outbox.stored(),
+      intervalMs: exec.services.fanOutProgressMs,
+    });
+    const durable = (): Promise<void> => progress.durable();
     let running = 0;
     let wake: (() => void) | undefined;
     const slotFreed = (): Promise<void> =>
       new Promise((resolve) => {
         wake = resolve;
       });
+    const wakeUp = (): void => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+    const freeSlot = (): void => {
+      running -= 1;
+      wakeUp();
+    };
+    /** Backend objects of ended instances on their way out (each waits for a progress event). */
+    const releasing = new Set<Promise<void>>();
+    const unreleasedCap = Math.max(2 * f.maxParallel, MAX_UNRELEASED_INSTANCES);
     let first: { readonly name: string; readonly result: NodeResult } | undefined;
 
     try {
       for (;;) {
-        while (running >= f.maxParallel) await slotFreed();
+        // At most max-parallel instances run, and a bounded number of ended ones wait for a
+        // stored progress event before their backend objects go (a failing store holds those
+        // back: new starts wait for them, as a job waits for its result to be stored).
+        while (running >= f.maxParallel || releasing.size >= unreleasedCap) {
+          if (releasing.size >= unreleasedCap) progress.now();
+          await slotFreed();
+        }
         if (group.aborted) break;
         const item = cursor.next();
         if (item === undefined) break;
@@ -131,23 +163,28 @@ export class FanOutExecutor {
         if (reused !== undefined) {
           fan.started += 1;
           fan.passed += 1;
-          fan.instances.push({
-            name: item.name,
-            status: 'succeeded',
-            attempt: 0,
-            reason: `reused from run ${reused.fromRunId}`,
-            ...(keepOutputs ? { outputs: reused.outputs } : {}),
-          });
+          fan.instances.push(
+            Object.freeze({
+              name: item.name,
+              status: 'succeeded',
+              attempt: 0,
+              reason: `reused from run ${reused.fromRunId}`,
+              ...(keepOutputs ? { outputs: reused.outputs } : {}),
+            }),
+          );
+          progress.touch();
           continue;
         }
         state.addInstance(path, item.name);
         await this.adoptOrphan(exec, job, instancePath);
         running += 1;
-        void this.runJob(exec, stage, action, instanceJob(job, item), group).then(
-          async (result) => {
+        void this.runJob(exec, stage, action, instanceJob(job, item), group, durable).then(
+          (result) => {
             try {
-              if (result.released !== undefined) await result.released;
+              // Folded at its end: the next progress event lists it, and its slot frees now
+              // (its backend object waits for that event, in `released`).
               state.endInstance(path, instancePath, keepOutputs);
+              progress.touch();
               exec.outputs.delete(instancePath);
               if (isFailure(result.status) && first === undefined) {
                 first = { name: item.name, result };
@@ -157,12 +194,17 @@ export class FanOutExecutor {
                     reason: `cancelled: fail-fast after ${item.name} ${result.status}`,
                   });
               }
+              if (result.released !== undefined) {
+                const out = result.released;
+                releasing.add(out);
+                void out.then(() => {
+                  releasing.delete(out);
+                  wakeUp();
+                });
+              }
             } finally {
               // Whatever happened, the slot frees: a fan-out never waits forever.
-              running -= 1;
-              const w = wake;
-              wake = undefined;
-              w?.();
+              freeSlot();
             }
           },
         );
@@ -170,9 +212,13 @@ export class FanOutExecutor {
       while (running > 0) await slotFreed();
     } finally {
       group.dispose();
+      fan.skipped = fan.total - fan.passed - fan.failed;
+      // The last progress event goes before the job's own end; then nothing of an instance
+      // outlives the fan-out job.
+      progress.close();
     }
+    await Promise.all(releasing);
 
-    fan.skipped = fan.total - fan.passed - fan.failed;
     const outputs = fanOutOutputs(job, fan);
     const cause = scope.cause();
     let status: NodeStatus = 'succeeded';

@@ -90,3 +90,39 @@ describe('pageInstances', () => {
     );
   });
 });
+
+describe('pageInstances with a status filter, as the fan-out grows', () => {
+  /** Every page of `status`, walked with the cursors, and the naive filter of the whole list. */
+  function walk(job: JobRunSnapshot, status: 'failed' | 'succeeded' | 'running') {
+    const names: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = pageInstances(job, { first: 7, status, ...(after ? { after } : {}) });
+      names.push(...page.nodes.map((n) => n.name));
+      if (!page.hasNextPage) return { names, total: page.totalCount };
+      after = page.endCursor;
+    }
+  }
+  const naive = (job: JobRunSnapshot, status: string): string[] =>
+    [...(job.fanOut?.instances ?? []), ...Object.values(job.fanOut?.active ?? {})]
+      .filter((i) => i.status === status)
+      .map((i) => i.name);
+
+  it('pages exactly the matching instances, and again after more ended (a longer list)', () => {
+    const job = fanOutJob(50, 4);
+    for (const status of ['failed', 'succeeded', 'running'] as const)
+      expect(walk(job, status)).toEqual({
+        names: naive(job, status),
+        total: naive(job, status).length,
+      });
+    // The same summaries (shared, as copies of the snapshot share them), and 20 more ended.
+    const grown = fanOutJob(70, 2);
+    const fan = grown.fanOut!;
+    fan.instances.splice(0, 50, ...job.fanOut!.instances);
+    for (const status of ['failed', 'succeeded', 'running'] as const)
+      expect(walk(grown, status)).toEqual({
+        names: naive(grown, status),
+        total: naive(grown, status).length,
+      });
+  });
+});

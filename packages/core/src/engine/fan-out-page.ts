@@ -45,7 +45,9 @@ export class InvalidInstanceCursor extends Error {}
 /**
  * A page of `job`'s instances: ended ones in the order they ended (that order never changes, so
  * cursors into it stay valid while the fan-out runs), then running ones in the order they
- * started. Linear in the fan-out's instances (a scan of compact summaries).
+ * started. Without a status filter a page costs what it lists; with one, the ended instances'
+ * positions by status are indexed once per fan-out and extended as it grows ({@link statusIndex}),
+ * so a page costs a binary search plus what it lists and the running instances.
  * @throws InvalidInstanceCursor for an `after` that is not a cursor of this list.
  */
 export function pageInstances(job: JobRunSnapshot, query: InstancePageQuery): InstancePage {
@@ -59,36 +61,91 @@ export function pageInstances(job: JobRunSnapshot, query: InstancePageQuery): In
     start = Number(match[1]);
   }
   const actionPath = job.path.slice(0, job.path.lastIndexOf('.'));
+  const ended = fan.instances;
   const active = Object.values(fan.active);
-  const all = fan.instances.length + active.length;
   const at = (i: number): InstanceSummary | JobRunSnapshot =>
-    i < fan.instances.length
-      ? (fan.instances[i] as InstanceSummary)
-      : (active[i - fan.instances.length] as JobRunSnapshot);
-  const nodes: InstanceView[] = [];
-  let totalCount = 0;
-  let end = start;
-  for (let i = 0; i < all; i++) {
-    const item = at(i);
-    if (query.status !== undefined && item.status !== query.status) continue;
-    totalCount += 1;
-    if (i < start || nodes.length >= query.first) continue;
-    nodes.push(instanceView(item, actionPath));
-    end = i + 1;
+    i < ended.length ? (ended[i] as InstanceSummary) : (active[i - ended.length] as JobRunSnapshot);
+  // The positions (in the list: ended, then running) that match the filter, in order.
+  let matching: { readonly length: number; position(k: number): number };
+  if (query.status === undefined) {
+    matching = { length: ended.length + active.length, position: (k) => k };
+  } else {
+    const status = query.status;
+    const endedAt = statusIndex(ended).get(status) ?? NONE;
+    const activeAt: number[] = [];
+    active.forEach((node, i) => {
+      if (node.status === status) activeAt.push(ended.length + i);
+    });
+    matching = {
+      length: endedAt.length + activeAt.length,
+      position: (k) =>
+        k < endedAt.length ? (endedAt[k] as number) : (activeAt[k - endedAt.length] as number),
+    };
   }
-  const hasNextPage = nodes.length === query.first && countFrom(end) > 0;
-  function countFrom(from: number): number {
-    let n = 0;
-    for (let i = from; i < all && n === 0; i++)
-      if (query.status === undefined || at(i).status === query.status) n += 1;
-    return n;
+  // The first match at or after `start`.
+  let lo = 0;
+  let hi = matching.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (matching.position(mid) < start) lo = mid + 1;
+    else hi = mid;
+  }
+  const nodes: InstanceView[] = [];
+  let end = start;
+  for (let k = lo; k < matching.length && nodes.length < query.first; k++) {
+    const i = matching.position(k);
+    nodes.push(instanceView(at(i), actionPath));
+    end = i + 1;
   }
   return {
     nodes,
     ...(nodes.length === 0 ? {} : { endCursor: `i:${end}` }),
-    hasNextPage,
-    totalCount,
+    hasNextPage: nodes.length > 0 && lo + nodes.length < matching.length,
+    totalCount: matching.length,
   };
+}
+
+const NONE: readonly number[] = [];
+
+interface StatusIndex {
+  /** How many summaries of the list it covers, and the last of them (to tell its list). */
+  length: number;
+  last: InstanceSummary | undefined;
+  readonly byStatus: Map<NodeStatus, number[]>;
+}
+
+/**
+ * Indexes of ended instance summaries by status, by fan-out: keyed by the list's first summary
+ * (summaries are frozen and shared by every copy of the snapshot, see snapshot-copy.ts, and the
+ * list only grows), and extended when the list grew. A list whose summary where the index stopped
+ * is another object (a copy parsed from JSON, another list) gets a fresh index.
+ */
+const statusIndexes = new WeakMap<InstanceSummary, StatusIndex>();
+
+/** Positions of `ended`'s summaries by status, in list order. */
+export function statusIndex(
+  ended: readonly InstanceSummary[],
+): ReadonlyMap<NodeStatus, readonly number[]> {
+  const first = ended[0];
+  if (first === undefined) return new Map();
+  let index = statusIndexes.get(first);
+  if (
+    index === undefined ||
+    index.length > ended.length ||
+    index.last !== ended[index.length - 1]
+  ) {
+    index = { length: 0, last: undefined, byStatus: new Map() };
+    statusIndexes.set(first, index);
+  }
+  for (let i = index.length; i < ended.length; i++) {
+    const status = (ended[i] as InstanceSummary).status;
+    let list = index.byStatus.get(status);
+    if (list === undefined) index.byStatus.set(status, (list = []));
+    list.push(i);
+  }
+  index.length = ended.length;
+  index.last = ended[ended.length - 1];
+  return index.byStatus;
 }
 
 /** How one instance (its summary once ended, its node while it runs) is listed. */

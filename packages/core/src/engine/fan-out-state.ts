@@ -32,7 +32,8 @@ export function foldInstance(
   // Like a job's, a failed instance's outputs feed no data link.
   if (keepOutputs && node.status === 'succeeded' && Object.keys(node.outputs).length > 0)
     summary.outputs = node.outputs;
-  fan.instances.push(summary);
+  // Frozen: copies of the run's snapshot share it (snapshot-copy.ts).
+  fan.instances.push(Object.freeze(summary));
   if (node.status === 'succeeded') fan.passed += 1;
   else if (node.status === 'skipped') fan.skipped += 1;
   else fan.failed += 1;

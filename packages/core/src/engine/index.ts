@@ -8,6 +8,7 @@ export { Engine, DEFAULT_STOP_GRACE_MS } from './engine.js';
 export { newRunId, jobAttemptId } from './ids.js';
 export type { RunRequest } from './run-request.js';
 export { LOST_DURING_RESTART } from './recovery.js';
+export { storedRunSnapshot } from './stored-snapshot.js';
 export { formatBytes } from './attempt-log.js';
 export type { StoreProblem } from './outbox.js';
 export * from './service-callbacks.js';

@@ -62,19 +62,25 @@ export function backoffDelay(retry: JobDefinition['retry'], failedAttempt: numbe
 }
 
 export class JobExecutor {
-  private readonly fanOut = new FanOutExecutor((exec, stage, action, job, scope) =>
-    this.run(exec, stage, action, job, scope),
+  private readonly fanOut = new FanOutExecutor((exec, stage, action, job, scope, durable) =>
+    this.run(exec, stage, action, job, scope, durable),
   );
 
   constructor(private readonly runners: JobRunners) {}
 
-  /** Never rejects; the job ends in a terminal status. `scope` is the enclosing action's. */
+  /**
+   * Never rejects; the job ends in a terminal status. `scope` is the enclosing action's.
+   * `durable`: resolves once the job's latest event is stored, for a job whose events are not
+   * stored themselves (a fan-out instance: its fan-out's progress events are); default: the
+   * outbox's `stored`.
+   */
   async run(
     exec: RunExecution,
     stage: StageDefinition,
     action: ActionDefinition,
     job: JobDefinition,
     scope: StopScope,
+    durable?: () => Promise<void>,
   ): Promise<JobResult> {
     const path = jobPath(stage.name, action.name, job.name);
     const { state } = exec;
@@ -178,7 +184,7 @@ export class JobExecutor {
       const { release } = result;
       const settle = async (): Promise<void> => {
         if (release === undefined) return;
-        await exec.services.outbox.stored();
+        await (durable === undefined ? exec.services.outbox.stored() : durable());
         await release();
       };
       const outputs = exec.masker.maskRecord(result.outputs);

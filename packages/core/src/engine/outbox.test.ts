@@ -36,6 +36,42 @@ class CountingStore extends MemoryRunStore {
 }
 
 describe('Outbox', () => {
+  it('delivers live-only events in order without storing them, numbered after the stored one before', async () => {
+    const store = new CountingStore();
+    // What a host publishes as the store commits, interleaved with what observers see.
+    const feed: string[] = [];
+    const outbox = new Outbox({
+      store,
+      logs: new MemoryLogSink(),
+      onAppended: (es) => feed.push(...es.map((e) => `stored e${e.seq}:${e.path}`)),
+    });
+    outbox.observe({
+      onEvent: (e) => {
+        if (e.liveOnly === true) feed.push(`live e${e.seq}:${e.path}`);
+      },
+    });
+    const live = (path: string): NewEngineEvent => ({ ...ev(path), liveOnly: true });
+    outbox.emit(live('i0'));
+    outbox.emit(ev('x'));
+    outbox.emit(live('i1'));
+    outbox.emit(live('i2'));
+    outbox.emit(ev('y'));
+    outbox.emit(ev('z'));
+    outbox.emit(live('i3'));
+    await outbox.flushed();
+    expect(feed).toEqual([
+      'live e0:i0',
+      'stored e1:x',
+      'live e1:i1',
+      'live e1:i2',
+      'stored e2:y',
+      'stored e3:z',
+      'live e3:i3',
+    ]);
+    expect((await store.readEvents({})).map((e) => e.path)).toEqual(['x', 'y', 'z']);
+    expect(store.calls).toBe(2); // one append per run of stored events
+  });
+
   it('delivers events and lines in the order queued, events numbered by the store, in batches', async () => {
     const store = new CountingStore();
     const logs = new MemoryLogSink();

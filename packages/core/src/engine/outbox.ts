@@ -11,6 +11,10 @@
  * store appends and observers: they run while that job runs. A caller that must wait for the
  * store ({@link Outbox.flushed}) starts the flush at once instead.
  *
+ * Live-only events (`NewEngineEvent.liveOnly`: fan-out instance transitions) take the same pipe,
+ * in order, but are never appended: observers get them numbered with their run's latest stored
+ * `seq`.
+ *
  * When the store fails (disk full, database down) nothing is dropped quietly:
  * - Status events are never given up. A failing append is retried with growing delays (at most
  *   {@link MAX_RETRY_DELAY_MS} apart) until it succeeds; later items wait behind it, so order
@@ -34,6 +38,14 @@ type Item = NewEngineEvent | JobLogLine;
 
 function isEvent(item: Item): item is NewEngineEvent {
   return 'scope' in item;
+}
+
+function isLiveOnly(item: Item): boolean {
+  return isEvent(item) && item.liveOnly === true;
+}
+
+function isStoredEvent(item: Item): boolean {
+  return isEvent(item) && item.liveOnly !== true;
 }
 
 const NO_EVENTS: readonly EngineEvent[] = [];
@@ -94,6 +106,8 @@ export class Outbox {
   private enqueued = 0;
   private delivered = 0;
   private waiters: { readonly mark: number; readonly resolve: () => void }[] = [];
+  /** The latest stored seq of each unfinished run: what its live-only events are numbered. */
+  private readonly lastSeqOfRun = new Map<string, number>();
   /** Lines given up per job attempt, not yet reported on a stored event. */
   private readonly lostLines = new Map<string, LostLines>();
   private eventsFailing = false;
@@ -171,38 +185,71 @@ export class Outbox {
 
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue;
+      const taken = this.queue;
       this.queue = [];
-      const events: NewEngineEvent[] = [];
       const lines: JobLogLine[] = [];
-      for (const item of batch) {
-        if (isEvent(item)) events.push(item);
-        else lines.push(item);
-      }
+      for (const item of taken) if (!isEvent(item)) lines.push(item);
       this.queuedLines -= lines.length;
       // Lines first: a job's result event in this batch must say whether its lines were stored.
       if (lines.length > 0) await this.appendLines(lines);
-      const numbered = events.length === 0 ? NO_EVENTS : await this.appendEvents(events);
-      if (numbered.length > 0) this.options.onAppended?.(numbered);
-      this.deliver(batch, numbered);
+      const batch = this.lostLines.size === 0 ? taken : taken.map((i) => this.markTruncated(i));
+      // Live-only events (fan-out instances) are not stored. Observers and the store's own feed
+      // (a host publishes what the store commits) must see every event in emission order, so
+      // the batch goes out in segments: the live-only events and lines before a segment's first
+      // stored event are delivered, then its stored events are appended and delivered with the
+      // lines between them. A segment ends where a live-only event follows a stored one.
+      let start = 0;
+      while (start < batch.length) {
+        let firstStored = start;
+        while (firstStored < batch.length && !isStoredEvent(batch[firstStored] as Item))
+          firstStored++;
+        let end = firstStored;
+        while (end < batch.length && !isLiveOnly(batch[end] as Item)) end++;
+        this.deliver(batch, start, firstStored, NO_EVENTS);
+        if (firstStored < end) {
+          const events: NewEngineEvent[] = [];
+          for (let i = firstStored; i < end; i++) {
+            const item = batch[i] as Item;
+            if (isEvent(item)) events.push(item);
+          }
+          const numbered = await this.appendEvents(events);
+          if (numbered.length > 0) this.options.onAppended?.(numbered);
+          this.deliver(batch, firstStored, end, numbered);
+        }
+        start = end;
+      }
       this.delivered += batch.length;
       this.release();
     }
     this.flushing = false;
   }
 
-  private deliver(batch: readonly Item[], numbered: readonly EngineEvent[]): void {
-    if (this.observers.size === 0) return;
-    const observers = [...this.observers];
+  /** Delivers `batch[from, to)`; its stored events are `numbered`, in order. */
+  private deliver(
+    batch: readonly Item[],
+    from: number,
+    to: number,
+    numbered: readonly EngineEvent[],
+  ): void {
     let next = 0;
-    for (const item of batch) {
-      if (isEvent(item)) {
-        const event = numbered[next++];
-        if (event === undefined) continue;
-        for (const o of observers) safely(() => o.onEvent?.(event));
-      } else {
-        for (const o of observers) safely(() => o.onLog?.(item));
+    for (let i = from; i < to; i++) {
+      const item = batch[i] as Item;
+      if (!isEvent(item)) {
+        for (const o of this.observers) safely(() => o.onLog?.(item));
+        continue;
       }
+      let event: EngineEvent | undefined;
+      if (item.liveOnly === true) {
+        // Numbered after the run's latest stored event: ordered against the store, not unique.
+        event = { ...item, seq: this.lastSeqOfRun.get(item.runId) ?? 0 };
+      } else {
+        event = numbered[next++];
+        if (event === undefined) continue;
+        if (event.scope === 'run' && isTerminal(event.status))
+          this.lastSeqOfRun.delete(event.runId);
+        else this.lastSeqOfRun.set(event.runId, event.seq);
+      }
+      for (const o of this.observers) safely(() => o.onEvent?.(event));
     }
   }
 
@@ -223,10 +270,9 @@ export class Outbox {
 
   /** Appends events, retrying until the store takes them: events are never given up. */
   private async appendEvents(events: NewEngineEvent[]): Promise<readonly EngineEvent[]> {
-    const marked = this.lostLines.size === 0 ? events : this.markTruncated(events);
     for (let failures = 0; ;) {
       try {
-        const numbered = await this.options.store.appendEvents(marked);
+        const numbered = await this.options.store.appendEvents(events);
         if (this.eventsFailing) {
           this.eventsFailing = false;
           this.report({ kind: 'recovered', what: 'events' });
@@ -279,31 +325,31 @@ export class Outbox {
     }
   }
 
-  /** The events, with `data.logTruncated` on job results whose attempts lost lines. */
-  private markTruncated(events: NewEngineEvent[]): NewEngineEvent[] {
-    return events.map((event) => {
-      if (event.scope !== 'job' || event.attempt === undefined) return event;
-      if (event.status !== 'waiting' && !isTerminal(event.status)) return event;
-      const key = attemptKey(event.runId, event.path, event.attempt);
-      const lost = this.lostLines.get(key);
-      if (lost === undefined) return event;
-      this.lostLines.delete(key);
-      const limit = event.data?.['logTruncated'] as LogTruncation | undefined;
-      const droppedLines = lost.count + (limit?.droppedLines ?? 0);
-      const truncation: LogTruncation = {
-        cause: 'storage',
-        attempt: event.attempt,
-        message:
-          `log incomplete: ${lost.count} line(s) of attempt ${event.attempt} were not stored ` +
-          `because ${lost.reason}` +
-          (limit === undefined ? '' : `; besides, ${limit.message}`),
-        ...(limit?.storedBytes === undefined ? {} : { storedBytes: limit.storedBytes }),
-        ...(limit?.limitBytes === undefined ? {} : { limitBytes: limit.limitBytes }),
-        droppedLines,
-      };
-      this.options.onLogTruncated?.(event.runId, event.path, truncation);
-      return { ...event, data: { ...event.data, logTruncated: truncation } };
-    });
+  /** The item; a job result whose attempt lost lines gets `data.logTruncated`. */
+  private markTruncated(item: Item): Item {
+    if (!isEvent(item)) return item;
+    const event = item;
+    if (event.scope !== 'job' || event.attempt === undefined) return event;
+    if (event.status !== 'waiting' && !isTerminal(event.status)) return event;
+    const key = attemptKey(event.runId, event.path, event.attempt);
+    const lost = this.lostLines.get(key);
+    if (lost === undefined) return event;
+    this.lostLines.delete(key);
+    const limit = event.data?.['logTruncated'] as LogTruncation | undefined;
+    const droppedLines = lost.count + (limit?.droppedLines ?? 0);
+    const truncation: LogTruncation = {
+      cause: 'storage',
+      attempt: event.attempt,
+      message:
+        `log incomplete: ${lost.count} line(s) of attempt ${event.attempt} were not stored ` +
+        `because ${lost.reason}` +
+        (limit === undefined ? '' : `; besides, ${limit.message}`),
+      ...(limit?.storedBytes === undefined ? {} : { storedBytes: limit.storedBytes }),
+      ...(limit?.limitBytes === undefined ? {} : { limitBytes: limit.limitBytes }),
+      droppedLines,
+    };
+    this.options.onLogTruncated?.(event.runId, event.path, truncation);
+    return { ...event, data: { ...event.data, logTruncated: truncation } };
   }
 
   private report(problem: StoreProblem): void {

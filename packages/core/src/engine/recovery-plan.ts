@@ -12,10 +12,9 @@ import { jobAttemptId } from './ids.js';
 import type { JobResume } from './recovery.js';
 import { planRerun } from './rerun.js';
 import type { ReusedJob } from './run-execution.js';
-import { replayEvents } from './run-replay.js';
 import type { RunRequest } from './run-request.js';
-import { createRunSnapshot } from './run-state.js';
 import type { RunSnapshot } from './snapshot.js';
+import { storedRunSnapshot } from './stored-snapshot.js';
 import { isTerminal } from './status.js';
 import type { LogSink, RunStore } from './store.js';
 
@@ -44,6 +43,8 @@ export interface RecoveryDeps {
   readonly store: RunStore;
   readonly logs: LogSink;
   readonly orchestrator: Orchestrator;
+  /** Plans only the runs it accepts (a server replica's takeover); all unfinished runs without. */
+  readonly only?: (runId: string) => boolean;
 }
 
 /**
@@ -56,21 +57,10 @@ export interface RecoveryDeps {
 export async function planRecovery(deps: RecoveryDeps): Promise<RecoveryPlan[]> {
   const plans: RecoveryPlan[] = [];
   for (const saved of await deps.store.listUnfinishedRuns()) {
+    if (deps.only !== undefined && !deps.only(saved.runId)) continue;
     const request = await deps.store.getRunRequest(saved.runId);
     const events = await deps.store.readEvents({ runId: saved.runId });
-    const snapshot =
-      request === undefined
-        ? saved
-        : createRunSnapshot({
-            runId: saved.runId,
-            workflow: request.workflow,
-            createdAt: saved.createdAt,
-            ...(saved.rerunOf === undefined ? {} : { rerunOf: saved.rerunOf }),
-            ...(saved.trigger === undefined ? {} : { trigger: saved.trigger }),
-            ...(saved.keepWorkspace === undefined ? {} : { keepWorkspace: saved.keepWorkspace }),
-            workspaceRunId: saved.workspaceRunId ?? saved.runId,
-          });
-    replayEvents(snapshot, events);
+    const snapshot = storedRunSnapshot(saved, request, events);
     const live = request !== undefined && !isTerminal(snapshot.status);
     const orphans = new Map<string, { readonly attempt: number; readonly handle: JobHandle }>();
     plans.push({

@@ -9,7 +9,8 @@ import { MemoryLogSink } from '../stores/memory-log-sink.js';
 import { MemoryRunStore } from '../stores/memory-run-store.js';
 import { FakeOrchestrator } from '../testing/fake-orchestrator.js';
 import { Engine } from './engine.js';
-import type { JobLogLine } from './events.js';
+import { fanOutProgressOf } from './events.js';
+import type { JobLogLine, NewEngineEvent } from './events.js';
 import { LOST_DURING_RESTART } from './recovery.js';
 import { scanAttemptLog } from './recovery-plan.js';
 import type { RunSnapshot } from './snapshot.js';
@@ -18,7 +19,7 @@ import { action, job, stage, workflow } from './testdata/workflows.js';
 
 /**
  * The moment engine A dies: every call it makes afterwards, and every answer due, hangs. (The
- * fake's `reattach` finds running jobs only, so jobs that must be re-attached still run.)
+ * fake's `reattach` finds the jobs not removed yet, running or ended, as the contract says.)
  */
 class Crash {
   dead = false;
@@ -107,6 +108,7 @@ function world(
   options: {
     killAfterLines?: number;
     onCall?: (method: string, args: readonly unknown[], crash: Crash) => void;
+    onStoreCall?: (method: string, args: readonly unknown[], crash: Crash) => void;
   } = {},
 ): World {
   const store = new MemoryRunStore();
@@ -124,7 +126,7 @@ function world(
   };
   const a = new Engine({
     orchestrator: mortal<Orchestrator>(fake, crash, (m, args) => options.onCall?.(m, args, crash)),
-    store: mortal<RunStore>(store, crash),
+    store: mortal<RunStore>(store, crash, (m, args) => options.onStoreCall?.(m, args, crash)),
     logs: mortal(countingLogs, crash),
     stopGraceMs: 20,
   });
@@ -455,11 +457,10 @@ describe('Engine.recover in the middle of a fan-out', () => {
     const fanIn = JSON.parse(t?.outputs['CO_N'] ?? '{}') as Record<string, string>;
     expect(Object.keys(fanIn)).toHaveLength(10);
     expect(fanIn['t[n=7]']).toBe('7');
-    // One `running` event per instance over both engines: the followed ones were not restarted.
+    // Instance events are live-only: the store has the fan-out's progress events instead.
     const events = await w.store.readEvents({ runId: 'r1' });
-    const running = events.filter((e) => e.path.includes('[') && e.status === 'running');
-    expect(running).toHaveLength(10);
-    expect(new Set(running.map((e) => e.path)).size).toBe(10);
+    expect(events.filter((e) => e.path.includes('['))).toEqual([]);
+    expect(events.some((e) => fanOutProgressOf(e) !== undefined)).toBe(true);
     expect(w.fake.retainedJobs()).toBe(0);
   });
 
@@ -482,12 +483,11 @@ describe('Engine.recover in the middle of a fan-out', () => {
     const final = await recovered?.done;
     expect(final?.status).toBe('succeeded');
     expect([...instanceStarts(w.fake).values()]).toEqual([1, 1, 1, 1, 1]);
-    const events = await w.store.readEvents({ runId: 'r1' });
-    expect(events.filter((e) => e.path === 'one.x.t[n=3]').map((e) => e.status)).toEqual([
-      'running',
-      'succeeded',
-    ]);
     const t = final === undefined ? undefined : jobOf(final, 'one.x.t');
+    expect(t?.fanOut?.instances.find((i) => i.name === 't[n=3]')).toMatchObject({
+      status: 'succeeded',
+      attempt: 1,
+    });
     expect(JSON.parse(t?.outputs['CO_N'] ?? '{}')).toEqual({
       't[n=1]': '1',
       't[n=2]': '2',
@@ -495,5 +495,32 @@ describe('Engine.recover in the middle of a fan-out', () => {
       't[n=4]': '4',
       't[n=5]': '5',
     });
+  });
+
+  it('follows an instance that ended before the crash but whose end no stored event lists', async () => {
+    // Engine A dies as it stores the first progress event that lists ended instances: their
+    // backend objects are still there (removed only once such an event is stored).
+    const w = world({
+      onStoreCall: (method, args, crash) => {
+        if (method !== 'appendEvents') return;
+        const events = args[0] as readonly NewEngineEvent[];
+        if (events.some((e) => (fanOutProgressOf(e)?.ended.length ?? 0) > 0)) crash.kill();
+      },
+    });
+    w.a.start(fanOut(6, 2, { FAKE_ECHO_ENV: 'CO_N', FAKE_DELAY_MS: '20' }), { runId: 'r1' });
+    await until('engine A to die', () => w.crash.dead);
+    const endedBefore = w.fake.started.length;
+    expect(endedBefore).toBeGreaterThanOrEqual(1);
+
+    const [recovered] = await w.b().recover();
+    const final = await recovered?.done;
+    expect(final?.status).toBe('succeeded');
+    const starts = instanceStarts(w.fake);
+    expect(starts.size).toBe(6);
+    expect([...starts.values()].every((n) => n === 1)).toBe(true); // none twice
+    const t = final === undefined ? undefined : jobOf(final, 'one.x.t');
+    expect(t?.fanOut).toMatchObject({ total: 6, started: 6, passed: 6, failed: 0, active: {} });
+    expect(Object.keys(JSON.parse(t?.outputs['CO_N'] ?? '{}') as object)).toHaveLength(6);
+    expect(w.fake.retainedJobs()).toBe(0);
   });
 });

@@ -25,6 +25,8 @@ export interface EngineServices {
   readonly stopGraceMs: number;
   /** Most bytes of log text stored per job attempt; 0: no limit. */
   readonly logLimitBytes: number;
+  /** Least time between two progress events of one fan-out job (fan-out-progress.ts). */
+  readonly fanOutProgressMs: number;
 }
 
 /** A job kept from the run being re-run: not executed again. */

@@ -4,7 +4,8 @@
  * behind them (saved at stage boundaries) or ahead of them (saved before the events of the same
  * change were stored). Replaying a fresh snapshot gives exactly what subscribers were told.
  */
-import type { EngineEvent } from './events.js';
+import { fanOutProgressOf } from './events.js';
+import type { EngineEvent, FanOutProgress } from './events.js';
 import type {
   ActionRunSnapshot,
   JobRunSnapshot,
@@ -59,6 +60,14 @@ export function replayEvents(snapshot: RunSnapshot, events: readonly EngineEvent
     } else if (event.scope === 'action') {
       node = actions.get(event.path);
     } else {
+      const progress = fanOutProgressOf(event);
+      if (progress !== undefined) {
+        const fanOutJob = jobs.get(event.path);
+        if (fanOutJob !== undefined) applyProgress(fanOutJob, progress);
+        continue;
+      }
+      // Instance events are live-only now; runs stored before that have them, and they still
+      // replay.
       const job = jobs.get(event.path) ?? instanceNode(jobs, event.path);
       node = job;
       if (job !== undefined) {
@@ -82,9 +91,44 @@ export function replayEvents(snapshot: RunSnapshot, events: readonly EngineEvent
       if (status !== 'skipped') node.startedAt ??= event.time;
     }
     if (event.reason !== undefined) node.reason = event.reason;
-    if (isTerminal(status) && event.scope === 'job')
-      endInstance(jobs, event.path, node as JobRunSnapshot);
+    if (isTerminal(status) && event.scope === 'job') {
+      const job = node as JobRunSnapshot;
+      endInstance(jobs, event.path, job);
+      // As the fan-out executor does at the end: whatever did not run was skipped.
+      const fan = job.fanOut;
+      if (fan !== undefined && fan.total > 0) fan.skipped = fan.total - fan.passed - fan.failed;
+    }
   }
+}
+
+/**
+ * A fan-out job's progress event: its instances that ended since the previous one are folded
+ * in, its counts and running instances replaced, as `FanOutProgressReporter` saw them.
+ */
+function applyProgress(job: JobRunSnapshot, progress: FanOutProgress): void {
+  const fan = (job.fanOut ??= newFanOut());
+  // Frozen like the live ones (copies of the snapshot share them: snapshot-copy.ts).
+  for (const summary of progress.ended) fan.instances.push(Object.freeze({ ...summary }));
+  fan.total = progress.total;
+  fan.started = progress.started;
+  fan.passed = progress.passed;
+  fan.failed = progress.failed;
+  fan.skipped = progress.skipped;
+  const actionPath = job.path.slice(0, job.path.lastIndexOf('.'));
+  const active: Record<string, JobRunSnapshot> = {};
+  for (const a of progress.active) {
+    const node = fan.active[a.name] ?? {
+      name: a.name,
+      path: `${actionPath}.${a.name}`,
+      status: a.status,
+      attempt: a.attempt,
+      outputs: {},
+    };
+    node.status = a.status;
+    node.attempt = a.attempt;
+    active[a.name] = node;
+  }
+  fan.active = active;
 }
 
 /** The fan-out job of an instance path (`stage.action.job[...]`); names never hold `[`. */

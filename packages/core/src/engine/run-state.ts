@@ -5,7 +5,7 @@
  */
 import type { WorkflowDefinition } from '../definition/model.js';
 import { UnexpectedError } from '../errors.js';
-import type { EventScope, NewEngineEvent } from './events.js';
+import type { EventScope, FanOutProgress, NewEngineEvent } from './events.js';
 import type {
   ActionRunSnapshot,
   FanOutSnapshot,
@@ -83,6 +83,10 @@ export class RunState {
   private readonly stages = new Map<string, StageRunSnapshot>();
   private readonly actions = new Map<string, ActionRunSnapshot>();
   private readonly jobs = new Map<string, JobRunSnapshot>();
+  /** Started fan-out instances that have not ended: instance path → its fan-out job's path. */
+  private readonly instanceParents = new Map<string, string>();
+  /** Told of every transition of an instance of the fan-out job (by its path). */
+  private readonly fanOutWatchers = new Map<string, () => void>();
 
   constructor(
     readonly snapshot: RunSnapshot,
@@ -96,8 +100,10 @@ export class RunState {
         for (const job of action.jobs) {
           this.jobs.set(job.path, job);
           // Instances that were running before an engine restart (rebuilt from events).
-          for (const instance of Object.values(job.fanOut?.active ?? {}))
+          for (const instance of Object.values(job.fanOut?.active ?? {})) {
             this.jobs.set(instance.path, instance);
+            this.instanceParents.set(instance.path, job.path);
+          }
         }
       }
     }
@@ -148,8 +154,32 @@ export class RunState {
     const node: JobRunSnapshot = { name, path, status: 'pending', attempt: 0, outputs: {} };
     fan.active[name] = node;
     this.jobs.set(path, node);
+    this.instanceParents.set(path, parentPath);
     fan.started += 1;
     return path;
+  }
+
+  /**
+   * Calls `onChange` after every transition of an instance of fan-out job `path` (its events are
+   * live-only: the fan-out reports them in its progress events). Returns the removal.
+   */
+  watchFanOut(path: string, onChange: () => void): () => void {
+    this.fanOutWatchers.set(path, onChange);
+    return () => {
+      if (this.fanOutWatchers.get(path) === onChange) this.fanOutWatchers.delete(path);
+    };
+  }
+
+  /**
+   * Emits a progress event of fan-out job `path` (stored; not a status change: it carries the
+   * job's current status). See {@link FanOutProgress}.
+   */
+  fanOutProgress(path: string, progress: FanOutProgress): void {
+    const job = this.job(path);
+    this.emitEvent('job', path, job.status, this.now(), {
+      attempt: job.attempt,
+      data: { fanOutProgress: progress },
+    });
   }
 
   /**
@@ -160,6 +190,7 @@ export class RunState {
     const fan = this.job(parentPath).fanOut as FanOutSnapshot;
     const node = this.job(path);
     this.jobs.delete(path);
+    this.instanceParents.delete(path);
     return foldInstance(fan, node, keepOutputs);
   }
 
@@ -201,6 +232,8 @@ export class RunState {
     }
     if (details.logTruncated !== undefined) job.logTruncated = details.logTruncated;
     this.setNode('job', path, job, status, details, job.attempt);
+    const parent = this.instanceParents.get(path);
+    if (parent !== undefined) this.fanOutWatchers.get(parent)?.();
   }
 
   /**
@@ -217,9 +250,14 @@ export class RunState {
     this.stage(name).decision = decision;
   }
 
-  /** Records the backend handle of the job's running attempt (no event: not a status change). */
+  /**
+   * Records the backend handle of the job's running attempt (no event: not a status change). An
+   * ended fan-out instance has no node any more (it is folded before its object is removed).
+   */
   setBackendId(path: string, backendId: string | undefined): void {
-    this.job(path).backendId = backendId;
+    const job = this.jobs.get(path);
+    if (job !== undefined) job.backendId = backendId;
+    else if (!path.includes('[')) this.job(path);
   }
 
   /** Marks every still-pending action and job of a stage `skipped` with `reason`. */
@@ -309,6 +347,8 @@ export class RunState {
       -readonly [K in keyof NewEngineEvent]: NewEngineEvent[K];
     } = { runId: this.snapshot.runId, time, scope, path, status };
     if (attempt !== undefined && scope === 'job') event.attempt = attempt;
+    // A fan-out instance's transitions are not stored (its fan-out's progress events are).
+    if (scope === 'job' && this.instanceParents.has(path)) event.liveOnly = true;
     if (details.reason !== undefined) event.reason = details.reason;
     if (details.exitCode !== undefined) event.exitCode = details.exitCode;
     if (details.outputs !== undefined) event.outputs = details.outputs;

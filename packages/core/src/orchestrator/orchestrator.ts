@@ -165,6 +165,20 @@ export interface LogChunk {
   readonly partial?: boolean;
 }
 
+/**
+ * Lines of one stream that a backend read together (one read of a pipe, one frame of a log API),
+ * for {@link Orchestrator.logBatches}: no object per line on the hot path.
+ */
+export interface LogBatch {
+  readonly stream: LogStream;
+  /** Lines (or pieces of over-long lines) in order, without terminators; never empty. */
+  readonly lines: readonly string[];
+  /** Milliseconds since the epoch when the lines were read: one stamp for the whole batch. */
+  readonly time: number;
+  /** Indexes in `lines` of pieces the next line continues ({@link LogChunk.partial}); absent if none. */
+  readonly partial?: readonly number[];
+}
+
 export interface LogOptions {
   /** Resume after a restart: skip lines stamped before this time (ms epoch)... */
   readonly sinceTime?: number;
@@ -227,6 +241,13 @@ export interface Orchestrator {
    * order is preserved within a stream. Ends (does not throw) when the job is stopped.
    */
   logs(handle: JobHandle, options?: LogOptions): AsyncIterable<LogChunk>;
+  /**
+   * Optional: the same lines as {@link logs}, with the same options and guarantees (every line
+   * exactly once, in order per stream, ends when the streams close or the job is stopped), in
+   * batches. The engine reads this instead of `logs` when it exists: one await per batch rather
+   * than per line. Either method is called for a job, never both.
+   */
+  logBatches?(handle: JobHandle, options?: LogOptions): AsyncIterable<LogBatch>;
   /**
    * Resolves when the job has exited. Rejects only on infrastructure errors. A job that never
    * ran (its start failed in the backend, or its object was removed before it could run)

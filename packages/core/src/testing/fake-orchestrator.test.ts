@@ -101,12 +101,14 @@ describe('FakeOrchestrator', () => {
     expect(await fake.wait(missing)).toMatchObject({ exitCode: 1 });
   });
 
-  it('reattaches running jobs of a run', async () => {
+  it('reattaches running and ended jobs of a run until they are removed', async () => {
     const fake = new FakeOrchestrator();
     const h = await fake.start(job({ FAKE_DELAY_MS: '60000' }));
     expect(await fake.reattach({ runId: 'run-1' })).toEqual([h]);
     expect(await fake.reattach({ runId: 'other' })).toEqual([]);
     await fake.stop(h, { graceMs: 0 });
+    expect(await fake.reattach({ runId: 'run-1' })).toEqual([h]);
+    await fake.remove(h);
     expect(await fake.reattach({ runId: 'run-1' })).toEqual([]);
   });
 });

@@ -49,7 +49,7 @@ export interface FakeOrchestratorOptions {
  * Lines are emitted asynchronously, in batches of a few thousand per event-loop turn, stamped with
  * `Date.now()`. A stopped job resolves `wait()` with `{ exitCode: null, reason: 'killed' }`, and
  * `stop()` resolves once the job has ended. `start` before `prepare` creates the run's workspace
- * lazily. `reattach` finds jobs still running in this instance (the "backend" is process memory).
+ * lazily. `reattach` finds jobs of this instance not removed yet (the "backend" is process memory).
  *
  * For assertions: {@link started}, {@link events}, {@link liveJobs}, {@link retainedJobs}.
  */
@@ -199,8 +199,9 @@ export class FakeOrchestrator implements Orchestrator {
 
   async reattach(selector: ReattachSelector): Promise<JobHandle[]> {
     const handles: JobHandle[] = [];
+    // Running jobs and ended ones not removed yet, as the contract says: an engine that died
+    // between a job's end and its removal follows the ended job and reads its exit.
     for (const job of this.jobs.values()) {
-      if (!job.running) continue;
       if (selector.runId !== undefined && job.handle.runId !== selector.runId) continue;
       const labels = selector.labels ?? {};
       if (Object.keys(labels).every((key) => job.handle.labels[key] === labels[key]))

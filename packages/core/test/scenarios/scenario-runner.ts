@@ -15,6 +15,7 @@ import type {
   SecretProvider,
   WorkflowDefinition,
 } from '../../src/index.js';
+import { replayEvents } from '../../src/engine/run-replay.js';
 import { FakeOrchestrator } from '../../src/testing/index.js';
 import { CallbackHost, closedPortUrl, LocalService } from '../service/local-service.js';
 import { StubHookRunner } from './scenario-hooks.js';
@@ -297,12 +298,21 @@ async function checkInvariants(
     [...seqs].sort((a, b) => a - b),
     `${where}: events in seq order`,
   ).toEqual(seqs);
+  // Every event but the live-only ones (fan-out instances) is stored; a live-only one carries
+  // the seq of the stored event before it.
   const stored = await engine.store.readEvents({ runId });
+  const storedSeqs = events.filter((e) => e.liveOnly !== true).map((e) => e.seq);
   expect(
     stored.map((e) => e.seq),
-    `${where}: store has every event`,
-  ).toEqual(seqs);
-  expect(final.lastSeq, `${where}: lastSeq`).toBe(seqs[seqs.length - 1]);
+    `${where}: store has every event but the live-only ones`,
+  ).toEqual(storedSeqs);
+  expect(new Set(storedSeqs).size, `${where}: stored seqs unique`).toBe(storedSeqs.length);
+  expect(
+    stored.filter((e) => e.path.includes('[')),
+    `${where}: no event of a fan-out instance is stored`,
+  ).toEqual([]);
+  expect(final.lastSeq, `${where}: lastSeq`).toBe(storedSeqs[storedSeqs.length - 1]);
+  checkFanOutReplay(where, final, stored);
   const saved = await engine.store.getRun(runId);
   expect(saved?.status, `${where}: saved snapshot`).toBe(final.status);
   expect(isTerminal(final.status), `${where}: run terminal`).toBe(true);
@@ -356,6 +366,27 @@ async function checkInvariants(
   if (events.some((e) => e.scope === 'run' && e.status === 'running')) {
     expect(fake.events, `${where}: cleanup ran`).toContain(`cleanup:${runId}`);
   }
+}
+
+/** The stored events alone (progress events) rebuild every fan-out as the run left it. */
+function checkFanOutReplay(
+  where: string,
+  final: RunSnapshot,
+  stored: Parameters<typeof replayEvents>[1],
+): void {
+  const blank = structuredClone(final);
+  for (const stage of blank.stages)
+    for (const action of stage.actions) for (const job of action.jobs) delete job.fanOut;
+  replayEvents(blank, stored);
+  for (const [i, stage] of final.stages.entries())
+    for (const [j, action] of stage.actions.entries())
+      for (const [k, job] of action.jobs.entries()) {
+        if (job.fanOut === undefined) continue;
+        const rebuilt = blank.stages[i]?.actions[j]?.jobs[k]?.fanOut;
+        expect(rebuilt, `${where}: ${job.path} fan-out rebuilt from stored events`).toEqual(
+          job.fanOut,
+        );
+      }
 }
 
 function checkService(where: string, service: ScenarioService | undefined, want: RunExpect): void {

@@ -26,6 +26,8 @@ export const SETTING_KEYS = [
   'secretKey',
   'shutdownGrace',
   'replicas',
+  'redis',
+  'leaseTtl',
   'jobLogLimit',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
@@ -64,6 +66,8 @@ export const ENV_SETTINGS: Readonly<Record<string, SettingKey>> = {
   CONTAINEROPS_SECRET_KEY: 'secretKey',
   CONTAINEROPS_SHUTDOWN_GRACE: 'shutdownGrace',
   CONTAINEROPS_REPLICAS: 'replicas',
+  CONTAINEROPS_REDIS_URL: 'redis',
+  CONTAINEROPS_LEASE_TTL: 'leaseTtl',
   CONTAINEROPS_JOB_LOG_LIMIT: 'jobLogLimit',
 };
 

@@ -7,6 +7,7 @@ import { SETTING_KEYS } from './config-sources.js';
 import { loadServerConfig, resolveServerConfig } from './resolve-config.js';
 import type { LoadConfigOptions } from './resolve-config.js';
 import {
+  DEFAULT_LEASE_TTL_MS,
   DEFAULT_RETENTION_INTERVAL_MS,
   DEFAULT_RETENTION_WORKSPACES_MS,
   DEFAULT_SHUTDOWN_GRACE_MS,
@@ -98,6 +99,23 @@ describe('loadServerConfig precedence', () => {
     );
   });
 
+  it('reads the Redis URL and the lease TTL of replicas, with their defaults', async () => {
+    const defaults = await load();
+    expect(defaults.leaseTtlMs).toBe(DEFAULT_LEASE_TTL_MS);
+    expect(defaults.redisUrl).toBeUndefined();
+    writeConfig('replicas: many\nredis: redis://cache:6379/2\nleaseTtl: 30s\n');
+    expect(await load()).toMatchObject({
+      replicas: 'many',
+      redisUrl: 'redis://cache:6379/2',
+      leaseTtlMs: 30_000,
+    });
+    const env = { CONTAINEROPS_REDIS_URL: 'rediss://x:6380', CONTAINEROPS_LEASE_TTL: '5s' };
+    expect(await load({ env })).toMatchObject({ redisUrl: 'rediss://x:6380', leaseTtlMs: 5_000 });
+    expect(await problem(load({ env: { CONTAINEROPS_REDIS_URL: 'localhost:6379' } }))).toBe(
+      'CONTAINEROPS_REDIS_URL: expected a redis:// URL, got "localhost:6379"',
+    );
+  });
+
   it('reads --config FILE instead of ./containerops.yaml', async () => {
     writeConfig('port: 7001\n');
     writeConfig('port: 7005\n', 'other.yaml');
@@ -165,6 +183,19 @@ describe('loadServerConfig precedence', () => {
       ['a', 'CONTAINEROPS_PLUGINS'],
       ['b', 'CONTAINEROPS_PLUGINS'],
     ]);
+    // A JSON list in the environment carries each plugin's config (deployments by env alone).
+    const json = await load({
+      env: {
+        CONTAINEROPS_PLUGINS: '[{"module": "@x/logs", "config": {"url": "mysql://h/db"}}, "b"]',
+      },
+    });
+    expect(json.plugins.map((p) => [p.module, p.config])).toEqual([
+      ['@x/logs', { url: 'mysql://h/db' }],
+      ['b', undefined],
+    ]);
+    expect(await problem(load({ env: { CONTAINEROPS_PLUGINS: '[{"module": ' } }))).toMatch(
+      /^CONTAINEROPS_PLUGINS: not a valid JSON list: /,
+    );
   });
 
   it('survives being resolved again (startServer re-resolves a loaded config)', async () => {

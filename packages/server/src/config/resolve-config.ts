@@ -13,6 +13,7 @@ import {
   DEFAULT_PORT,
   DEFAULT_RETENTION_INTERVAL_MS,
   DEFAULT_RETENTION_WORKSPACES_MS,
+  DEFAULT_LEASE_TTL_MS,
   DEFAULT_SHUTDOWN_GRACE_MS,
   DEFAULT_JOB_LOG_LIMIT_BYTES,
 } from './server-config.js';
@@ -82,6 +83,8 @@ export function resolveServerConfig(
   set('secretKey', input.secretKey);
   set('shutdownGrace', input.shutdownGraceMs);
   set('replicas', input.replicas);
+  set('redis', input.redisUrl);
+  set('leaseTtl', input.leaseTtlMs);
   set('jobLogLimit', input.jobLogLimitBytes);
   const config = resolveSettings(raw, cwd);
   return input.announce === undefined ? config : { ...config, announce: input.announce };
@@ -94,6 +97,12 @@ function resolveSettings(raw: RawSettings, cwd: string): ServerConfig {
   const publicUrl = text(raw.publicUrl);
   const web = text(raw.web);
   const secretKey = text(raw.secretKey);
+  const redisUrl = text(raw.redis);
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl))
+    throw configError(
+      (raw.redis as RawSetting).where,
+      `expected a redis:// URL, got "${redisUrl}"`,
+    );
   const runsMs = durationOf(raw['retention.runs']);
   if (publicUrl !== undefined) checkUrl(raw.publicUrl as RawSetting, publicUrl);
   if (secretKey !== undefined && Buffer.from(secretKey, 'base64').length !== 32) {
@@ -118,6 +127,8 @@ function resolveSettings(raw: RawSettings, cwd: string): ServerConfig {
     plugins: pluginsOf(raw.plugins, cwd),
     shutdownGraceMs: durationOf(raw.shutdownGrace) ?? DEFAULT_SHUTDOWN_GRACE_MS,
     replicas: replicasOf(raw.replicas),
+    leaseTtlMs: durationOf(raw.leaseTtl) ?? DEFAULT_LEASE_TTL_MS,
+    ...(redisUrl === undefined ? {} : { redisUrl }),
     jobLogLimitBytes: byteSizeOf(raw.jobLogLimit) ?? DEFAULT_JOB_LOG_LIMIT_BYTES,
     ...(publicUrl === undefined ? {} : { publicUrl: publicUrl.replace(/\/+$/, '') }),
     ...(web === undefined ? {} : { webDir: resolve(cwd, web) }),
@@ -215,11 +226,21 @@ function durationOf(setting: RawSetting | undefined): number | undefined {
 
 /**
  * Plugins: a comma-separated string (environment), or a list of package names / paths and
- * `{ module, config }` maps. Relative paths (`./x`, `../x`) are resolved against `cwd`.
+ * `{ module, config }` maps. Relative paths (`./x`, `../x`) are resolved against `cwd`. In the
+ * environment a JSON list (`[{"module": "...", "config": {...}}]`) gives plugins their config too,
+ * for deployments configured by environment alone (containers, replicas).
  */
 function pluginsOf(setting: RawSetting | undefined, cwd: string): readonly PluginReference[] {
   if (setting === undefined || setting.value === null || setting.value === undefined) return [];
-  const { value, where } = setting;
+  const where = setting.where;
+  let value: unknown = setting.value;
+  if (typeof value === 'string' && value.trimStart().startsWith('[')) {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch (error) {
+      throw configError(where, `not a valid JSON list: ${(error as Error).message}`);
+    }
+  }
   const bad = (index: number | undefined, why: string): Error =>
     configError(
       index === undefined ? where : `${where} (plugin ${index + 1})`,

@@ -23,9 +23,11 @@ export interface RetentionConfig {
 
 /**
  * How many server processes may share one PostgreSQL/MySQL database: `one` (the default: a
- * second process is refused at start) or `many` (the operator opts in, knowing that runs are not
- * yet coordinated between processes: until multi-replica support lands, each process drives the
- * runs it started and resumes every unfinished run at its start). SQLite is always `one`.
+ * second process is refused at start) or `many` (replicas: each run is claimed by one replica with
+ * a lease in the database, renewed by heartbeat; the runs of a replica that stopped renewing are
+ * taken over by another, which re-attaches their running jobs; live events, cache invalidations
+ * and run control cross replicas through Redis, `redisUrl`). SQLite is always `one`: `many` on
+ * SQLite is refused at start.
  */
 export type ReplicaMode = 'one' | 'many';
 
@@ -83,6 +85,17 @@ export interface ServerConfig {
   /** See {@link ReplicaMode}. Default `one`. */
   readonly replicas: ReplicaMode;
   /**
+   * `redis://host:6379/0`: with `replicas: many`, live events, cache invalidations and run
+   * control (cancel, approve) cross replicas through its pub/sub. Required with `many`.
+   */
+  readonly redisUrl?: string;
+  /**
+   * With `replicas: many`, how long a replica's claim on a run lasts without a heartbeat: a
+   * replica that died has its runs taken over by another after at most this long. Default
+   * {@link DEFAULT_LEASE_TTL_MS}.
+   */
+  readonly leaseTtlMs: number;
+  /**
    * Most bytes of log text stored per job attempt (`jobLogLimit: 64Mi`); a longer log ends with a
    * "log truncated at N bytes" line and the job is marked `logTruncated` (its status is left to
    * its exit). 0: no limit. Default {@link DEFAULT_JOB_LOG_LIMIT_BYTES}.
@@ -109,6 +122,8 @@ export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
 /** Running local jobs get 30 s to finish on shutdown. */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
+/** See {@link ServerConfig.leaseTtlMs}. */
+export const DEFAULT_LEASE_TTL_MS = 15_000;
 /** Per job attempt: one runaway job must not fill the disk (a flood reached 433 MB with no limit). */
 export const DEFAULT_JOB_LOG_LIMIT_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_DATA_DIR = './data';

@@ -8,6 +8,8 @@ import { RunNotificationEntity } from '../notifiers/notification.entity.js';
 import { ReplayKeyEntity } from '../triggers/replay-key.entity.js';
 import { TriggerClaimEntity } from '../triggers/trigger-claim.entity.js';
 import { idColumn, longText, msColumn, msTransformer, nameColumn } from './columns.js';
+import { JobAttemptEntity } from './job-attempt.entity.js';
+import { RunLeaseEntity } from '../replicas/run-lease.entity.js';
 
 export interface UserRow {
   id: string;
@@ -343,4 +345,6 @@ export const ALL_ENTITIES = [
   ReplayKeyEntity,
   TriggerClaimEntity,
   RunNotificationEntity,
+  JobAttemptEntity,
+  RunLeaseEntity,
 ];

@@ -8,6 +8,7 @@
 import { Engine, OperationalError } from '@containerops/core';
 import type {
   CallbackRegistry,
+  EngineEvent,
   EngineOptions,
   HookRunner,
   Orchestrator,
@@ -35,13 +36,16 @@ class HostedEngine extends Engine {
   constructor(
     options: EngineOptions,
     private readonly admit: () => void,
+    private readonly started: (runId: string) => void,
   ) {
     super(options);
   }
 
   override start(workflow: WorkflowDefinition, options?: StartRunOptions): RunHandle {
     this.admit();
-    return super.start(workflow, options);
+    const handle = super.start(workflow, options);
+    this.started(handle.runId);
+    return handle;
   }
 }
 
@@ -57,8 +61,22 @@ export interface EngineHostOptions {
    * the run counts as done once it settled. Must not reject.
    */
   readonly onRunEnded?: (snapshot: RunSnapshot) => Promise<void>;
+  /**
+   * Called when an engine of this host starts a run (not for resumed ones): server replicas
+   * claim the run here, before any other replica could see it unclaimed for a whole lease TTL.
+   */
+  readonly onRunStarted?: (runId: string, organization: string) => void;
   /** The per-attempt log size limit and the store-failure listener, for every engine. */
-  readonly engineOptions?: Pick<EngineOptions, 'maxLogBytesPerAttempt' | 'onStoreProblem'>;
+  readonly engineOptions?: Pick<
+    EngineOptions,
+    'maxLogBytesPerAttempt' | 'onStoreProblem' | 'fanOutProgressMs'
+  >;
+  /**
+   * Told of every live-only event of every engine (fan-out instance transitions, never stored),
+   * in the order the engine emits them relative to its stored events: the server publishes them
+   * on its event bus, where the run store publishes what it commits. Must not throw.
+   */
+  readonly onLiveEvent?: (event: EngineEvent) => void;
 }
 
 export class EngineHost {
@@ -132,7 +150,15 @@ export class EngineHost {
             );
           }
         },
+        (runId) => this.options.onRunStarted?.(runId, organization),
       );
+      const onLiveEvent = this.options.onLiveEvent;
+      if (onLiveEvent !== undefined)
+        engine.observe({
+          onEvent: (event) => {
+            if (event.liveOnly === true) onLiveEvent(event);
+          },
+        });
       this.engines.set(organization, engine);
     }
     return engine;
@@ -171,6 +197,39 @@ export class EngineHost {
       for (const handle of await this.engineFor(org).recover()) handles.push(this.track(handle));
     }
     return handles;
+  }
+
+  /**
+   * Resumes the given runs, grouped by organisation (see `Engine.recover`'s `only`): the runs a
+   * server replica took over from one that stopped renewing its leases. Runs this process already
+   * drives are left alone. Returns the resumed handles.
+   */
+  async recoverRuns(
+    runs: readonly { readonly runId: string; readonly organization: string }[],
+  ): Promise<RunHandle[]> {
+    const byOrganization = new Map<string, Set<string>>();
+    for (const { runId, organization } of runs) {
+      if (this.running.has(runId)) continue;
+      const ids = byOrganization.get(organization) ?? new Set<string>();
+      ids.add(runId);
+      byOrganization.set(organization, ids);
+    }
+    const handles: RunHandle[] = [];
+    for (const [organization, only] of byOrganization) {
+      for (const handle of await this.engineFor(organization).recover({ only }))
+        handles.push(this.track(handle));
+    }
+    return handles;
+  }
+
+  /** Whether this process drives the run now (started or resumed here, not yet settled). */
+  drives(runId: string): boolean {
+    return this.running.has(runId);
+  }
+
+  /** The ids of the runs this process drives now. */
+  drivenRunIds(): string[] {
+    return [...this.running.keys()];
   }
 
   /** The live snapshot of a run some engine holds in memory. */

@@ -50,4 +50,22 @@ describe('JobStartGate', () => {
     await gate.startsSettled(10); // resolves though the start never returns
     backend.finishStarts();
   });
+
+  it("offers the backend's optional methods exactly when the backend has them", () => {
+    const plain = new JobStartGate(new FakeOrchestrator());
+    expect(plain.validateJobOptions).toBeUndefined();
+    const inner = new FakeOrchestrator();
+    const seen: unknown[] = [];
+    const withBoth = Object.assign(inner, {
+      validateJobOptions(this: FakeOrchestrator, options: Readonly<Record<string, unknown>>) {
+        seen.push(this === inner, options);
+        return 'no';
+      },
+      logBatches: () => ({ [Symbol.asyncIterator]: async function* () {} }),
+    });
+    const gate = new JobStartGate(withBoth);
+    expect(gate.validateJobOptions?.({ kubectl: 'x' })).toBe('no');
+    expect(seen).toEqual([true, { kubectl: 'x' }]); // called on the backend itself
+    expect(gate.logBatches).toBeTypeOf('function');
+  });
 });

@@ -40,7 +40,15 @@ export class JobStartGate implements Orchestrator {
   private readonly held: HeldStart[] = [];
   private readonly idleWaiters: (() => void)[] = [];
 
-  constructor(readonly inner: Orchestrator) {}
+  /** The wrapped orchestrator's optional methods, when it has them (the engine tests for them). */
+  readonly validateJobOptions?: Orchestrator['validateJobOptions'];
+  readonly logBatches?: Orchestrator['logBatches'];
+
+  constructor(readonly inner: Orchestrator) {
+    if (inner.validateJobOptions !== undefined)
+      this.validateJobOptions = inner.validateJobOptions.bind(inner);
+    if (inner.logBatches !== undefined) this.logBatches = inner.logBatches.bind(inner);
+  }
 
   get name(): string {
     return this.inner.name;

@@ -63,7 +63,8 @@ export class ServerMetrics {
 
   private onJob(e: EngineEvent): void {
     const key = `${e.runId} ${e.path} ${e.attempt ?? 0}`;
-    if (e.status === 'running') this.jobStarted.set(key, e.time);
+    // A fan-out job's progress events say `running` again: its start is the first one.
+    if (e.status === 'running' && !this.jobStarted.has(key)) this.jobStarted.set(key, e.time);
     const terminal = ['succeeded', 'failed', 'timed_out', 'cancelled', 'skipped'].includes(
       e.status,
     );

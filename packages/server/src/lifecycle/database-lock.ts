@@ -1,6 +1,6 @@
 /**
- * One server per PostgreSQL/MySQL database, until multi-replica support lands: runs are not yet
- * coordinated between processes, so two servers on one database would both resume and drive the
+ * One server per PostgreSQL/MySQL database unless `replicas: many` (then run leases share the
+ * runs out, see replicas/): two `one` servers on one database would both resume and drive the
  * same unfinished runs. The lock is a database-level one held by a connection of its own:
  *
  * - PostgreSQL: a session advisory lock (`pg_try_advisory_lock`), scoped to the database;
@@ -36,9 +36,8 @@ const PG_LOCK_KEY = [0x434f5053, 1] as const;
 const LOCK_PING_MS = 60_000;
 
 const REPLICAS_HINT =
-  'stop it first, or set `replicas: many` (CONTAINEROPS_REPLICAS=many) to run several servers ' +
-  'on one database knowingly: until multi-replica support lands, each of them resumes every ' +
-  'unfinished run';
+  'stop it first, or run every server with `replicas: many` (CONTAINEROPS_REPLICAS=many) and a ' +
+  'shared Redis (CONTAINEROPS_REDIS_URL): replicas share the runs through leases in the database';
 
 /**
  * Takes the database's server lock, or throws {@link alreadyRunning} at once naming the database

@@ -9,6 +9,8 @@ import { openDatabase } from '../db/data-source.js';
 import { Database } from '../db/database.js';
 import { EventEntity, RunEntity, TriggerDeliveryEntity } from '../db/entities.js';
 import { RunNotificationEntity } from '../notifiers/notification.entity.js';
+import { JobAttemptEntity } from '../db/job-attempt.entity.js';
+import { JobAttemptWriter } from '../stores/job-attempt-writer.js';
 import type { RunRow } from '../db/entities.js';
 import { silentServerLogger } from '../logger.js';
 import { TypeOrmRunStore } from '../stores/typeorm-run-store.js';
@@ -135,6 +137,29 @@ describe('RetentionJob', () => {
       deliveries: 0,
       workspaces: 0,
     });
+  });
+
+  it('deletes the job attempts of the runs it prunes, and only those', async () => {
+    store = new TypeOrmRunStore(db, undefined, new JobAttemptWriter(db));
+    await addRun('old-finished', { created: NOW - 5 * DAY, finished: NOW - 4 * DAY });
+    await addRun('old-running', { created: NOW - 5 * DAY, finished: null });
+    for (const runId of ['old-finished', 'old-running']) {
+      const started = { runId, time: NOW - 5 * DAY, scope: 'job', attempt: 1 } as const;
+      await store.appendEvents([
+        { ...started, path: 'build.compile.job', status: 'running' },
+        { ...started, path: 'build.compile.job', status: 'succeeded' },
+        { ...started, path: 'build.compile.other', status: 'running' },
+      ]);
+    }
+    expect(await db.manager.count(JobAttemptEntity)).toBe(4);
+
+    await job(DAY).runOnce(NOW);
+
+    const left = await db.manager.find(JobAttemptEntity, { order: { jobPath: 'ASC' } });
+    expect(left.map((a) => [a.runId, a.jobPath, a.status])).toEqual([
+      ['old-running', 'build.compile.job', 'succeeded'],
+      ['old-running', 'build.compile.other', 'running'],
+    ]);
   });
 
   it('keeps everything when no age is configured', async () => {

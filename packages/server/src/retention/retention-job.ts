@@ -1,6 +1,6 @@
 /**
  * Retention: every `intervalMs`, deletes finished runs older than `runsMs` (with their events,
- * log lines and kept workspaces), trigger deliveries older than `deliveriesMs` (default 14 days,
+ * job attempts, log lines and kept workspaces), trigger deliveries older than `deliveriesMs` (default 14 days,
  * always, or `runsMs` when shorter) beyond the newest `maxDeliveries`, lets the workspace keeper
  * drop workspaces kept longer than their own age, then keeps the SQLite files from growing forever
  * (incremental vacuum + WAL checkpoint). Without `runsMs` only workspaces and maintenance run.
@@ -14,6 +14,7 @@ import type { LogStore } from '@containerops/sdk';
 import type { RetentionConfig } from '../config/server-config.js';
 import type { Database } from '../db/database.js';
 import { TriggerDeliveryEntity } from '../db/entities.js';
+import { JobAttemptEntity } from '../db/job-attempt.entity.js';
 import { vacuumSqlite } from '../db/sqlite-maintenance.js';
 import type { ServerLogger } from '../logger.js';
 import type { TypeOrmRunStore } from '../stores/typeorm-run-store.js';
@@ -95,6 +96,13 @@ export class RetentionJob {
         if (this.deps.logs.deleteRun !== undefined) {
           for (const id of ids) logLines += await this.deps.logs.deleteRun(id);
         }
+        // Job attempts go before their runs, as log lines do: a crash in between orphans none.
+        await this.deps.db.manager
+          .createQueryBuilder()
+          .delete()
+          .from(JobAttemptEntity)
+          .where('run_id IN (:...ids)', { ids })
+          .execute();
         await this.deps.store.deleteRuns(ids);
         runs += ids.length;
         if (this.deps.onRunsPruned !== undefined)

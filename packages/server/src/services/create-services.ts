@@ -16,6 +16,7 @@ import { TypeOrmIdentityService } from './identity.service.js';
 import { ServerLiveFeed } from './live-feed.js';
 import { RunScopes } from './run-scopes.js';
 import { TypeOrmRunService } from './runs.service.js';
+import type { RemoteRunControl } from './runs.service.js';
 import { TypeOrmSecretService } from './secrets.service.js';
 import { TypeOrmWorkflowService } from './workflows.service.js';
 import { TypeOrmNotificationService } from '../notifiers/notifications.service.js';
@@ -38,11 +39,20 @@ export interface ServiceDeps {
   readonly onWorkflowsChanged?: () => void;
   /** Webhook deliveries: their log (with the cipher), the routes redeliveries go through. */
   readonly webhooks?: DeliveryServiceDeps;
+  /** With `replicas: many`: cancel and decide for runs other replicas drive. */
+  readonly remoteRuns?: RemoteRunControl;
+  /**
+   * The seq feeds and run lists count as "now" (default: the run store's highest). With
+   * `replicas: many`, the highest this replica's bus has published: the store's own counter
+   * only knows this replica's commits.
+   */
+  readonly currentSeq?: () => Promise<number>;
 }
 
 /** The services plus the concrete classes start-up needs (bootstrap, readiness). */
 export interface CreatedServices extends ServerServices {
   readonly identity: TypeOrmIdentityService;
+  readonly workflows: TypeOrmWorkflowService;
   readonly health: ServerHealthService;
   readonly components: TypeOrmComponentService;
 }
@@ -59,6 +69,7 @@ export function createServices(deps: ServiceDeps): CreatedServices {
     components.version(p, ns, name, version);
   const workflows = new TypeOrmWorkflowService(deps.db, lookup, deps.onWorkflowsChanged);
   const scopes = new RunScopes(deps.db, () => deps.store.flushed());
+  const currentSeq = deps.currentSeq ?? (() => deps.store.currentSeq());
   const runs = new TypeOrmRunService({
     db: deps.db,
     store: deps.store,
@@ -68,10 +79,12 @@ export function createServices(deps: ServiceDeps): CreatedServices {
     components: lookup,
     workspaces: deps.workspaces,
     scopes,
+    ...(deps.remoteRuns === undefined ? {} : { remoteRuns: deps.remoteRuns }),
+    currentSeq,
   });
   const live = new ServerLiveFeed({
     store: deps.store,
-    currentSeq: () => deps.store.currentSeq(),
+    currentSeq,
     bus: deps.bus,
     logs: deps.logs,
     scopes,

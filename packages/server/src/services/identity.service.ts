@@ -51,6 +51,14 @@ export class TypeOrmIdentityService implements IdentityService {
     return () => this.identityListeners.delete(listener);
   }
 
+  /**
+   * Another server replica changed identities (replicas/cache-invalidation.ts): as after a change
+   * made here, cached principals are forgotten and the listeners told.
+   */
+  identityChangedElsewhere(): void {
+    this.identityChanged();
+  }
+
   /** After the commit: listeners re-read identities and must see the change. */
   private identityChanged(): void {
     this.principals.clear();

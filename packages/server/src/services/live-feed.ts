@@ -5,7 +5,9 @@
  * seq ≤ the last delivered, then go on live. Logs: the log store's `follow`, batched by arrival,
  * ending once the job attempt has ended and its last line was delivered. A job path may name a
  * fan-out instance (`stage.action.job[shard=3]`): its events and lines carry that path, so it is
- * followed like any job.
+ * followed like any job. An instance's events are live-only (`EngineEvent.liveOnly`: the host
+ * publishes them on the bus, the store never has them): one run's feed passes them on live, and
+ * a replay gets the fan-out job's stored progress events, which carry what they changed.
  */
 import { findJob, isTerminal } from '@containerops/core';
 import type { EngineEvent, JobLogLine, RunStore } from '@containerops/core';
@@ -75,8 +77,13 @@ export class ServerLiveFeed implements LiveFeed {
     try {
       // Subscribed first, so nothing committed from here on can be missed. One run's feed
       // replays from its start; a feed over many runs without a starting point is live only.
-      if (filter.runId === undefined && this.deps.currentSeq) {
-        const current = await this.deps.currentSeq();
+      // The replay stops at what the bus had published when this feed subscribed: later
+      // events come from the buffer, in the bus's order. With replicas, the store may already
+      // show a seq the bus has not published yet while a lower one (another replica's) is not
+      // visible yet; replaying past the bus would skip that lower one for good.
+      const upTo = this.deps.currentSeq === undefined ? undefined : await this.deps.currentSeq();
+      if (filter.runId === undefined && upTo !== undefined) {
+        const current = upTo;
         if (filter.afterSeq === undefined) last = current;
         else if (current - filter.afterSeq > MAX_MULTI_RUN_REPLAY) {
           throw badInput(
@@ -92,17 +99,30 @@ export class ServerLiveFeed implements LiveFeed {
           limit: REPLAY_PAGE,
           ...(filter.runId === undefined ? {} : { runId: filter.runId }),
         });
+        let caughtUp = page.length < REPLAY_PAGE;
         for (const e of page) {
+          if (upTo !== undefined && e.seq > upTo) {
+            caughtUp = true;
+            break;
+          }
           last = e.seq;
           if (await visible(e)) yield e;
           if (signal.aborted) return;
         }
-        if (page.length < REPLAY_PAGE) break;
+        if (caughtUp) break;
       }
       for (;;) {
         const batch = await buffer.next();
         if (batch === undefined || signal.aborted) return;
         for (const e of batch) {
+          if (e.liveOnly === true) {
+            // A fan-out instance's transition (never stored, so never replayed): one run's feed
+            // passes it on unless a stored event it already sent is newer (the event carries
+            // the seq of its run's stored event before it); feeds over many runs, which no live
+            // view of instances reads, leave it out.
+            if (filter.runId !== undefined && e.runId === filter.runId && e.seq >= last) yield e;
+            continue;
+          }
           if (e.seq <= last) continue;
           last = e.seq;
           if (await visible(e)) yield e;

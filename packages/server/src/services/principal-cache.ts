@@ -4,8 +4,10 @@
  * of this process's CPU each time); a client sending many requests in a row would repeat them
  * all. Entries live at most {@link PRINCIPAL_CACHE_MS} and never past the token's expiry; any
  * identity change made through this process (a token deleted, a member added, removed or given
- * another role) empties the cache at once. The time bound is what remains for changes made by
- * another server sharing the database.
+ * another role) empties the cache at once. With `replicas: many` a change made by another replica
+ * empties it at once too (replicas/cache-invalidation.ts, over Redis); the time bound is what
+ * remains when that message is lost (the Redis link was down: it empties every cache on
+ * reconnect) or for a server sharing the database without the link.
  */
 import type { Principal } from './contracts.js';
 import { ExpiringMap } from './expiring-map.js';

@@ -7,7 +7,9 @@
  * - slowest jobs: per job path, the median and longest duration over a workflow's last finished
  *   runs (at most 100, read newest first through `ix_runs_workflow_created`);
  * - load: per hour, the most runs queued and running at once (a SQL sweep over the runs that ended
- *   in the window or have not ended, through `ix_runs_finished`; ended hours kept: run-load.ts).
+ *   in the window or have not ended, through `ix_runs_finished`; ended hours kept: run-load.ts);
+ * - job load: per hour, the most job attempts running at once and how many started, in all and per
+ *   orchestrator (a sweep over `job_attempts`, one statement per hour: job-load.ts).
  *
  * Only runs the caller may view are counted.
  */
@@ -17,9 +19,12 @@ import { RunEntity } from '../db/entities.js';
 import { viewableOrganizations } from './authz.js';
 import type { Principal } from './contracts.js';
 import { badInput } from './errors.js';
+import { JobLoadReader } from './job-load.js';
+import type { JobLoadBucket } from './job-load.js';
 import { RunLoadReader } from './run-load.js';
 import type { RunLoadBucket } from './run-load.js';
 
+export type { JobLoadBucket, OrchestratorLoad } from './job-load.js';
 export type { RunLoadBucket } from './run-load.js';
 
 const HOUR_MS = 3_600_000;
@@ -51,12 +56,14 @@ export interface JobDurationStats {
 
 export class RunInsightsService {
   private readonly loadReader: RunLoadReader;
+  private readonly jobLoadReader: JobLoadReader;
 
   constructor(
     private readonly db: Database,
     private readonly now: () => number = Date.now,
   ) {
     this.loadReader = new RunLoadReader(db);
+    this.jobLoadReader = new JobLoadReader(db);
   }
 
   /**
@@ -120,6 +127,29 @@ export class RunInsightsService {
       return empty;
     }
     return this.loadReader.read(since, last, orgs, now);
+  }
+
+  /**
+   * Viewer. Running jobs and per-orchestrator load: one bucket per hour for the last `hours` hours
+   * (the current one last), each with the most job attempts running at once and how many started,
+   * in all and per orchestrator. @throws BAD_USER_INPUT when `hours` is not 1–168.
+   */
+  async jobLoad(p: Principal, hours: number, organization?: string): Promise<JobLoadBucket[]> {
+    if (!Number.isInteger(hours) || hours < 1 || hours > ACTIVITY_MAX_HOURS) {
+      throw badInput(`hours must be from 1 to ${ACTIVITY_MAX_HOURS}`);
+    }
+    const now = this.now();
+    const last = Math.floor(now / HOUR_MS) * HOUR_MS;
+    const since = last - (hours - 1) * HOUR_MS;
+    const orgs = this.scope(p, organization);
+    if (orgs === null) {
+      const empty: JobLoadBucket[] = [];
+      for (let start = since; start <= last; start += HOUR_MS) {
+        empty.push({ start, started: 0, maxRunning: 0, orchestrators: [] });
+      }
+      return empty;
+    }
+    return this.jobLoadReader.read(since, last, orgs, now);
   }
 
   /**

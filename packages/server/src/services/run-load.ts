@@ -19,10 +19,7 @@
  * window is never read, however many there are. Runs that started before the window fall into one
  * "before" group whose net change is the level the window starts at.
  *
- * What is not here, and why: the database stores a job's start and end only inside the run's
- * snapshot JSON (no jobs table), and stores no orchestrator for a job or a run at all (the server
- * runs every job on the one orchestrator its config names). Running jobs and per-orchestrator load
- * therefore cannot be aggregated in SQL from stored rows; see docs/architecture.md.
+ * Running jobs and per-orchestrator load are a sweep over `job_attempts`: job-load.ts.
  */
 import type { Database } from '../db/database.js';
 import { RunEntity } from '../db/entities.js';

@@ -10,6 +10,7 @@ import type { RunRow } from '../db/entities.js';
 import type { RunFilter, RunRecord } from './contracts.js';
 import type { RunCountCache } from './run-count-cache.js';
 import { decodeRunCursor, encodeRunCursor } from './run-cursor.js';
+import { ParsedSnapshots } from './parsed-snapshots.js';
 
 export const MAX_PAGE = 500;
 
@@ -88,10 +89,14 @@ function countKey(filter: RunFilter, organizations: readonly string[] | undefine
   ]);
 }
 
+/** Large ended runs' snapshots, parsed once (parsed-snapshots.ts). */
+const parsedSnapshots = new ParsedSnapshots();
+
 /** A run record from its row; `live` (the engine's in-memory snapshot) wins over the stored one. */
 export function runRecordOf(row: RunRow, live?: RunSnapshot): RunRecord | undefined {
   const snapshot =
-    live ?? (row.snapshot === null ? undefined : (JSON.parse(row.snapshot) as RunSnapshot));
+    live ??
+    (row.snapshot === null ? undefined : parsedSnapshots.parse(row.id, row.status, row.snapshot));
   if (snapshot === undefined) return undefined;
   return {
     snapshot,

@@ -3,7 +3,13 @@
  * its organisation (the engine persists the run request, so a restarted server resumes it);
  * listing and counting read the `runs` table; logs come from the log store.
  */
-import { findJob, isTerminal, resolveRunInputs, UserError } from '@containerops/core';
+import {
+  findJob,
+  isTerminal,
+  resolveRunInputs,
+  storedRunSnapshot,
+  UserError,
+} from '@containerops/core';
 import type { JobLogLine, RunSnapshot, WorkflowDefinition } from '@containerops/core';
 import type { LogStore } from '@containerops/sdk';
 import type { Database } from '../db/database.js';
@@ -52,7 +58,50 @@ export interface RunServiceDeps {
    * answer with (see run-settle.ts). Default {@link DEFAULT_SETTLE_TIMEOUT_MS}.
    */
   readonly settleTimeoutMs?: number;
+  /**
+   * With `replicas: many`: cancel and decide for runs that another replica drives (its engine
+   * holds them, not ours), see replicas/run-control.ts. Without it, only this process's runs.
+   */
+  readonly remoteRuns?: RemoteRunControl;
+  /** The seq a run list answers as `lastSeq` (default: the run store's `currentSeq`). */
+  readonly currentSeq?: () => Promise<number>;
 }
+
+/** Cancel and decide through whichever server replica drives the run (replicas/run-control.ts). */
+export interface RemoteRunControl {
+  /** Resolves once the run ended or `settleMs` passed; rejects when no replica drives it. */
+  cancel(
+    organization: string,
+    runId: string,
+    reason: string | undefined,
+    settleMs: number,
+  ): Promise<void>;
+  /** Resolves once the stage no longer waits or `settleMs` passed; rejects with the refusal. */
+  decide(
+    organization: string,
+    runId: string,
+    stage: string,
+    decision: { approved: boolean; by: string; comment?: string },
+    settleMs: number,
+  ): Promise<void>;
+}
+
+/** Reads of the stored run after a remote change, waiting for the other replica's save. */
+const STORED_EFFECT_READS = 20;
+const STORED_EFFECT_PAUSE_MS = 25;
+
+/** The `runs` columns but the JSON ones (snapshot, request). */
+const RUN_HEAD_COLUMNS = {
+  id: true,
+  workflowUri: true,
+  organization: true,
+  status: true,
+  triggerType: true,
+  triggeredBy: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+} as const;
 
 export class TypeOrmRunService implements RunService {
   /** Totals of the runs query between writes; SQLite only (one writing process). */
@@ -173,6 +222,11 @@ export class TypeOrmRunService implements RunService {
   async cancel(p: Principal, runId: string, reason?: string): Promise<RunRecord> {
     const row = await this.row(p, runId);
     requireRole(p, row.organization, 'member');
+    const remote = this.remoteFor(row);
+    if (remote !== undefined) {
+      await remote.cancel(row.organization, runId, reason, this.settleTimeoutMs);
+      return this.storedAfter(p, runId, (snapshot) => isTerminal(snapshot.status));
+    }
     const engine = this.deps.host.engineFor(row.organization);
     engine.cancel(runId, reason);
     await settleRun(engine, runId, () => false, this.settleTimeoutMs);
@@ -188,12 +242,19 @@ export class TypeOrmRunService implements RunService {
   ): Promise<RunRecord> {
     const row = await this.row(p, runId);
     requireRole(p, row.organization, 'member');
-    const engine = this.deps.host.engineFor(row.organization);
-    engine.decide(runId, stage, {
+    const decision = {
       approved,
       by: p.userName,
       ...(comment === undefined ? {} : { comment }),
-    });
+    };
+    const remote = this.remoteFor(row);
+    if (remote !== undefined) {
+      await remote.decide(row.organization, runId, stage, decision, this.settleTimeoutMs);
+      const decided = stageDecided(stage);
+      return this.storedAfter(p, runId, (s) => isTerminal(s.status) || decided(s));
+    }
+    const engine = this.deps.host.engineFor(row.organization);
+    engine.decide(runId, stage, decision);
     await settleRun(engine, runId, stageDecided(stage), this.settleTimeoutMs);
     return this.recordOf(row);
   }
@@ -262,7 +323,7 @@ export class TypeOrmRunService implements RunService {
   ): Promise<RunPage> {
     // Read before the rows (and after pending snapshots are written): every change the page
     // may not show yet has a larger seq, so a feed resumed from here replays it.
-    const lastSeq = await this.deps.store.currentSeq();
+    const lastSeq = await (this.deps.currentSeq ?? (() => this.deps.store.currentSeq()))();
     await this.deps.store.flushed();
     if (filter.organization !== undefined && !hasRole(p, filter.organization, 'viewer')) {
       return { runs: [], hasNextPage: false, totalCount: 0, lastSeq };
@@ -290,9 +351,36 @@ export class TypeOrmRunService implements RunService {
 
   async get(p: Principal, runId: string): Promise<RunRecord | undefined> {
     await this.deps.store.flushed();
+    // The row without its JSON first: a run an engine of this process holds is answered from
+    // the engine, and its saved snapshot (~10 MB for a 100,000-instance fan-out) is not read.
+    const head = await this.deps.db.manager.findOne(RunEntity, {
+      where: { id: runId },
+      select: RUN_HEAD_COLUMNS,
+    });
+    if (head === null || !hasRole(p, head.organization, 'viewer')) return undefined;
+    const live = this.deps.host.liveRun(head.organization, runId);
+    if (live !== undefined) return runRecordOf({ ...head, snapshot: null, request: null }, live);
     const row = await this.deps.db.manager.findOneBy(RunEntity, { id: runId });
-    if (row === null || !hasRole(p, row.organization, 'viewer')) return undefined;
-    return runRecordOf(row, this.deps.host.liveRun(row.organization, runId));
+    return row === null ? undefined : this.currentRecordOf(row);
+  }
+
+  /**
+   * The run's record: the live snapshot when an engine of this process drives it; for an
+   * unfinished run another replica drives, the state its stored events give (the saved snapshot
+   * lags them: it is saved at stage boundaries); else the saved snapshot.
+   */
+  private async currentRecordOf(row: RunRow): Promise<RunRecord | undefined> {
+    const live = this.deps.host.liveRun(row.organization, row.id);
+    if (live !== undefined || row.snapshot === null) return runRecordOf(row, live);
+    if (isTerminal(row.status as RunSnapshot['status'])) return runRecordOf(row);
+    const [request, events] = await Promise.all([
+      this.deps.store.getRunRequest(row.id),
+      this.deps.store.readEvents({ runId: row.id }),
+    ]);
+    return runRecordOf(
+      row,
+      storedRunSnapshot(JSON.parse(row.snapshot) as RunSnapshot, request, events),
+    );
   }
 
   async counts(p: Principal, organization?: string): Promise<RunCounts> {
@@ -329,7 +417,7 @@ export class TypeOrmRunService implements RunService {
     }
     // One attempt per answer: each attempt numbers its lines from 1, so lines of several
     // attempts in one list (and `afterSeq` paging over them) would be ambiguous.
-    const attempt = query.attempt ?? this.latestAttempt(row, query.jobPath);
+    const attempt = query.attempt ?? (await this.latestAttempt(row, query.jobPath));
     if (attempt === undefined) return [];
     return this.deps.logs.read({
       runId: query.runId,
@@ -344,8 +432,8 @@ export class TypeOrmRunService implements RunService {
    * The latest attempt of the job or fan-out instance at `jobPath`; undefined before its first
    * start or for a path naming neither (core's `findJob`: no instance list is read).
    */
-  private latestAttempt(row: RunRow, jobPath: string): number | undefined {
-    const snapshot = runRecordOf(row, this.deps.host.liveRun(row.organization, row.id))?.snapshot;
+  private async latestAttempt(row: RunRow, jobPath: string): Promise<number | undefined> {
+    const snapshot = (await this.currentRecordOf(row))?.snapshot;
     const found = snapshot === undefined ? undefined : findJob(snapshot, jobPath);
     if (found === undefined) return undefined;
     const attempt = found.kind === 'job' ? found.job.attempt : found.instance.attempt;
@@ -360,6 +448,31 @@ export class TypeOrmRunService implements RunService {
       throw new UserError(ServerErrorCode.notFound, `no run ${runId}`);
     }
     return row;
+  }
+
+  /** The replicas to ask, for an unfinished run this process's engines do not hold. */
+  private remoteFor(row: RunRow): RemoteRunControl | undefined {
+    const remote = this.deps.remoteRuns;
+    if (remote === undefined || isTerminal(row.status as RunSnapshot['status'])) return undefined;
+    return this.deps.host.liveRun(row.organization, row.id) === undefined ? remote : undefined;
+  }
+
+  /**
+   * The stored run once it shows `effect`: the replica that applied a change saves the run's
+   * snapshot just after the events the caller waited for, so a few short reads (bounded) get
+   * the state after the change rather than the one before.
+   */
+  private async storedAfter(
+    p: Principal,
+    runId: string,
+    effect: (snapshot: RunSnapshot) => boolean,
+  ): Promise<RunRecord> {
+    let record = this.recordOf(await this.row(p, runId));
+    for (let i = 0; i < STORED_EFFECT_READS && !effect(record.snapshot); i++) {
+      await new Promise((resolve) => setTimeout(resolve, STORED_EFFECT_PAUSE_MS));
+      record = this.recordOf(await this.row(p, runId));
+    }
+    return record;
   }
 
   private get settleTimeoutMs(): number {

@@ -4,7 +4,9 @@
  * definition). Versions never change once written, so they are kept until the cache is cleared
  * or full; workflow rows (which point at the latest version) are kept at most
  * {@link WORKFLOW_ROW_CACHE_MS}. Applying or removing a workflow through this process clears
- * both at once; the time bound is for changes made by another server sharing the database.
+ * both at once, and with `replicas: many` so does a change made by another replica
+ * (replicas/cache-invalidation.ts, over Redis); the time bound is for a lost message or a server
+ * sharing the database without the link.
  */
 import type { WorkflowRow } from '../db/entities.js';
 import type { WorkflowVersionRecord } from './contracts.js';

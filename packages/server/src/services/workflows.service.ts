@@ -35,6 +35,15 @@ export class TypeOrmWorkflowService implements WorkflowService {
     private readonly onChanged: () => void = () => undefined,
   ) {}
 
+  /**
+   * Another server replica applied or removed a workflow (replicas/cache-invalidation.ts): as
+   * after a change made here, the cache is emptied and the listener told.
+   */
+  changedElsewhere(): void {
+    this.cache.clear();
+    this.onChanged();
+  }
+
   async validate(p: Principal, yaml: string): Promise<ValidationResult> {
     const result = await validateWorkflowSource(yaml, this.components(p));
     return {

@@ -5,7 +5,8 @@
  *   highest stored, read once and then tracked) and is inserted in ONE transaction, so it is
  *   all-or-nothing and durable when the promise resolves. `seq` is the primary key: a second
  *   writer on the same database (another replica) that raced for the same numbers fails its
- *   insert, forgets its cached counter, and the engine's outbox retries with fresh numbers.
+ *   insert, forgets its cached counter, and retries at once with fresh numbers (a few times;
+ *   then the engine's outbox retries).
  * - `saveRun`/`saveRunRequest`: coalesced. The snapshot is serialised at call time (the engine
  *   passes its live object), queued per run (a newer snapshot replaces a queued one), and
  *   written with the other queued runs in one transaction on the next event-loop turn; each
@@ -30,13 +31,17 @@ import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database.js';
 import { EventEntity, RunEntity } from '../db/entities.js';
 import type { RunRow } from '../db/entities.js';
+import { isDuplicateKey } from '../triggers/replay-guard.js';
 import { runRowOfRequest, runRowOfSnapshot } from './run-rows.js';
 import { insertEventsSqlite, upsertRunSqlite } from './sqlite-run-writes.js';
 import { RunNotificationEntity } from '../notifiers/notification.entity.js';
+import type { JobAttemptWriter } from './job-attempt-writer.js';
 
 /** Rows per INSERT statement (SQLite allows 32,766 bound parameters; 4 per event). */
 const INSERT_CHUNK = 500;
 const UNFINISHED = ['queued', 'running', 'waiting'];
+/** Immediate re-tries of an append whose `seq` numbers another replica took meanwhile. */
+const SEQ_RACE_RETRIES = 8;
 /** Delays before retrying a failed write of queued runs; the last one repeats. */
 const RETRY_DELAYS_MS = [100, 500, 1000, 2000] as const;
 
@@ -63,6 +68,8 @@ export class TypeOrmRunStore implements RunStore {
     private readonly db: Database,
     /** Called with each batch once committed, in `seq` order (feeds the live event bus). */
     private readonly onAppended?: (events: readonly EngineEvent[]) => void,
+    /** Stores `job_attempts` rows with the events that start and end attempts. */
+    private readonly jobAttempts?: JobAttemptWriter,
   ) {}
 
   /** Changes whenever this store wrote the `runs` table (caches of counts compare it). */
@@ -72,15 +79,32 @@ export class TypeOrmRunStore implements RunStore {
 
   appendEvents(events: readonly NewEngineEvent[]): Promise<readonly EngineEvent[]> {
     if (events.length === 0) return Promise.resolve([]);
-    const run = (): Promise<readonly EngineEvent[]> => this.appendNow(events);
+    const run = (): Promise<readonly EngineEvent[]> => this.appendNumbered(events);
     const result = this.appendTail.then(run, run);
     this.appendTail = result.catch(() => undefined);
     return result;
   }
 
+  /**
+   * {@link appendNow}, again at once with fresh numbers when another replica took them first
+   * (a duplicate `seq`): that race is expected with replicas, and the outbox's retry delays
+   * would slow every run down.
+   */
+  private async appendNumbered(events: readonly NewEngineEvent[]): Promise<readonly EngineEvent[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.appendNow(events);
+      } catch (error) {
+        if (!isDuplicateKey(error) || attempt >= SEQ_RACE_RETRIES) throw error;
+      }
+    }
+  }
+
   private async appendNow(events: readonly NewEngineEvent[]): Promise<readonly EngineEvent[]> {
     try {
+      const attempts = await this.jobAttempts?.prepare(events, this);
       const committed = await this.db.transaction(async (manager) => {
+        await attempts?.write(manager);
         const first = this.nextSeq ?? (await this.maxSeq(manager)) + 1;
         const numbered: EngineEvent[] = events.map((e, i) =>
           Object.assign({}, e, { seq: first + i }),

@@ -46,6 +46,31 @@ const JOB_LOG = `subscription ($runId: ID!, $jobPath: String!) {
 const JOB_LOGS = `query ($runId: ID!, $jobPath: String!) {
   jobLogs(runId: $runId, jobPath: $jobPath) { seq text } }`;
 
+type UpdateData = {
+  runUpdates: {
+    event: {
+      seq: number;
+      scope: string;
+      path: string;
+      status: string;
+      data: {
+        fanOutProgress?: {
+          ended: { name: string }[];
+          active: { name: string; status: string }[];
+        };
+      } | null;
+    };
+  };
+};
+const RUN_UPDATES = `subscription ($runId: ID!) {
+  runUpdates(runId: $runId, afterSeq: 0) { event { seq scope path status data } } }`;
+/** The events a runUpdates subscription got so far. */
+const eventsOf = (items: { data?: UpdateData | null }[]): UpdateData['runUpdates']['event'][] =>
+  items.flatMap((i) => (i.data?.runUpdates.event === undefined ? [] : [i.data.runUpdates.event]));
+/** Names of the instances the fan-out's progress events list as ended. */
+const endedIn = (events: UpdateData['runUpdates']['event'][]): string[] =>
+  events.flatMap((e) => e.data?.fanOutProgress?.ended.map((i) => i.name) ?? []);
+
 describe('fan-out instance logs and outputs (real server, local orchestrator)', () => {
   let api: RealServer;
   let gateDir = '';
@@ -102,6 +127,35 @@ describe('fan-out instance logs and outputs (real server, local orchestrator)', 
     await disposeRealServer(api);
     await rm(gateDir, { recursive: true, force: true });
   });
+
+  /** Opened while the held instance runs; read again once the run ended. */
+  let updates: { items: { data?: UpdateData | null }[]; stop: () => void } | undefined;
+
+  it('runUpdates replayed mid-fan-out converges through the fan-out progress events', async () => {
+    const deadline = Date.now() + 30_000;
+    while ((await jobByPath(HELD))?.status !== 'RUNNING') {
+      if (Date.now() > deadline) throw new Error(`${HELD} never ran`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    updates = collect<UpdateData>(client(), RUN_UPDATES, { runId }, 100_000);
+    const sub = updates;
+    // The instances' own transitions before the subscription were never stored: the replay
+    // tells of them through the stored progress events (ended ones, and the held one running).
+    await waitFor(
+      () => {
+        const events = eventsOf(sub.items);
+        const ended = endedIn(events);
+        const last = events.filter((e) => e.data?.fanOutProgress !== undefined).at(-1);
+        return (
+          ended.includes('run[shard=1]') &&
+          ended.includes('run[shard=3]') &&
+          last?.data?.fanOutProgress?.active.some((a) => a.name === 'run[shard=2]') === true
+        );
+      },
+      20_000,
+      'progress events listing the ended instances and the held one running',
+    );
+  }, 60_000);
 
   it('streams a running instance its lines live, then ends with its attempt', async () => {
     // Run.job finds the instance by path once it started.
@@ -163,6 +217,30 @@ describe('fan-out instance logs and outputs (real server, local orchestrator)', 
       attempt: 1,
       outputs: { RESULT: 'shard-2' },
     });
+  }, 60_000);
+
+  it('sends instance transitions live only: a later replay has none, the live feed had them', async () => {
+    const live = updates;
+    if (live === undefined) throw new Error('the subscription of the first test is missing');
+    // Seen live: the held instance's end (not stored: it carries its run's last stored seq).
+    await waitFor(
+      () => eventsOf(live.items).some((e) => e.path === HELD && e.status === 'succeeded'),
+      20_000,
+      'the held instance end, live',
+    );
+    live.stop();
+    const replay = collect<UpdateData>(client(), RUN_UPDATES, { runId }, 100_000);
+    await waitFor(
+      () => eventsOf(replay.items).some((e) => e.scope === 'RUN' && e.status === 'succeeded'),
+      20_000,
+      'the replay to reach the run end',
+    );
+    replay.stop();
+    const replayed = eventsOf(replay.items);
+    expect(replayed.filter((e) => e.path.includes('['))).toEqual([]);
+    expect(endedIn(replayed).sort()).toEqual(['run[shard=1]', 'run[shard=2]', 'run[shard=3]']);
+    const seqs = replayed.map((e) => e.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
   }, 60_000);
 
   it('answers a path naming no instance as it answers an unknown job', async () => {

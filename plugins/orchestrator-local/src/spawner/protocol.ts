@@ -1,8 +1,9 @@
 /**
  * What the `local` orchestrator and its spawner helper say to each other: one JSON object per
  * line, on the helper's stdin (requests) and stdout (events). `id` is chosen by the orchestrator,
- * one per launched process. The helper answers every `spawn` with `started` or `failed`; after
- * `started` come `lines` and `closed` per stream and one `exited`, in the order they happened.
+ * one per launched process. The helper first says `ready`, then answers every `spawn` with
+ * `started` or `failed`; after `started` come `lines` and `closed` per stream and one `exited`,
+ * in the order they happened.
  */
 import type { LogStream } from '@containerops/sdk';
 
@@ -18,6 +19,8 @@ export type SpawnerRequest =
   | { readonly op: 'pause' | 'resume'; readonly id: number };
 
 export type SpawnerEvent =
+  /** Sent once, first, when the helper has booted and reads requests. */
+  | { readonly op: 'ready' }
   | { readonly op: 'started'; readonly id: number; readonly pid: number }
   | {
       readonly op: 'failed';

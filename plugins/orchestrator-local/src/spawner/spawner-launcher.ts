@@ -1,219 +1,156 @@
 /**
- * Launches jobs through a spawner helper process (`spawner-main.ts`) instead of forking the
+ * Launches jobs through spawner helper processes (`spawner-main.ts`) instead of forking the
  * process that hosts the engine. Forking a large process (the server: ~200 MB) blocks its event
- * loop until the child has exec'd (2–6 ms measured here, during which no API request is served)
- * and makes it pay copy-on-write faults afterwards; the helper is ~40 MB and does nothing else.
+ * loop until the child has exec'd (2–6 ms measured, during which no API request is served) and
+ * makes it pay copy-on-write faults afterwards; a helper is ~40 MB and does nothing else.
  * Measured per job in the host process: ~0.2 ms of CPU instead of 0.9–1.4 ms. The price is two
  * hops between processes on a job's way (~0.1–0.3 ms of latency), so a small short-lived host
  * such as the CLI may prefer `InProcessLauncher`.
  *
- * The helper starts with the first launch, is shared by every `local` orchestrator of the process
- * ({@link SpawnerLauncher.shared}), and is kept referenced only while jobs run, so it never keeps
- * the host process alive. If it dies, its running jobs are killed and reported lost, and the
- * next launch starts a new one.
+ * **A pool, not one helper.** A helper's spawn is synchronous (libuv forks and waits for the
+ * exec), so one helper starts jobs one at a time: with one helper, runs per second through the
+ * API were ≈ 1 ÷ the spawn time however many cores the machine had (issue 18). The pool holds up
+ * to `size` helpers (default: the cores Node reports, `os.availableParallelism()`), each launch
+ * going to the least busy ready one. It grows lazily: the first helper starts with the first
+ * launch (or {@link SpawnerLauncher.warmUp}); another one only when every helper is busy spawning
+ * at the moment of a launch, one booting at a time. Sequential jobs (the CLI's usual case) never
+ * start a second helper. A helper beyond the first that stays idle for `idleMs` is ended, so a
+ * burst does not leave its helpers' memory behind. A helper that dies is dropped from the pool
+ * (its running jobs are killed and reported lost) and replaced by the next launch that needs one.
+ *
+ * The pool is shared by every `local` orchestrator of the process ({@link SpawnerLauncher.shared})
+ * and keeps a helper referenced only while it has jobs, so it never keeps the host alive.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { LogStream } from '@containerops/sdk';
-import { killGroup } from '../process-group.js';
+import { availableParallelism } from 'node:os';
 import type {
   LaunchedProcess,
-  LaunchError,
   LaunchRequest,
   ProcessLauncher,
   ProcessListener,
 } from '../process-launcher.js';
-import { JsonLineReader } from './protocol.js';
-import type { SpawnerEvent, SpawnerRequest } from './protocol.js';
+import { SpawnerConnection } from './spawner-connection.js';
 
-/** A launch waiting for `started`, or a running process waiting for its events. */
-interface Pending {
-  readonly listener: ProcessListener;
-  resolve(process: LaunchedProcess): void;
-  reject(error: LaunchError): void;
-  pid?: number;
-  exited: boolean;
-  /** Streams not yet `closed`. */
-  readonly open: Set<LogStream>;
-}
+/** How long a helper beyond the first may stay idle before it is ended. */
+const DEFAULT_IDLE_MS = 30_000;
 
-/** Something holding a libuv handle that may or may not keep the event loop alive. */
-interface Refable {
-  ref(): void;
-  unref(): void;
-}
-
-/**
- * How the helper program is run: the built `.js` next to this file, or, when this package runs
- * from source (tests, benches), the `.ts` under tsx, from the host's working directory so that tsx
- * and its settings (`TSX_TSCONFIG_PATH` may be relative) resolve as they did for the host. The
- * helper's own working directory matters to nothing else: jobs get theirs in the spawn request.
- */
-function helperCommand(): { script: string; execArgv: string[]; cwd: string } {
-  const here = fileURLToPath(import.meta.url);
-  const dir = dirname(here);
-  if (here.endsWith('.ts')) {
-    return {
-      script: join(dir, 'spawner-main.ts'),
-      execArgv: ['--import', 'tsx'],
-      cwd: process.cwd(),
-    };
-  }
-  return { script: join(dir, 'spawner-main.js'), execArgv: [], cwd: dir };
-}
-
-/** One helper process and the launches it serves. */
-class SpawnerConnection {
-  readonly pending = new Map<number, Pending>();
-  private readonly child: ChildProcess;
-  /** A freshly spawned child and its pipes hold the event loop: the constructor lets go. */
-  private referenced = true;
-
-  constructor(private readonly onGone: (connection: SpawnerConnection) => void) {
-    const { script, execArgv, cwd } = helperCommand();
-    this.child = spawn(process.execPath, [...execArgv, script], {
-      cwd,
-      detached: true, // its own session: a terminal's Ctrl-C is for the host, not the helper
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    this.child.on('error', (error) => this.gone(`could not start: ${error.message}`));
-    this.child.once('exit', (code, signal) =>
-      this.gone(signal ? `was killed by ${signal}` : `exited with code ${code ?? 'none'}`),
-    );
-    this.child.stdin?.on('error', () => undefined); // its exit reports the failure
-    const reader = new JsonLineReader<SpawnerEvent>((event) => this.dispatch(event));
-    this.child.stdout?.setEncoding('utf8');
-    this.child.stdout?.on('data', (text: string) => reader.push(text));
-    this.setReferenced(false);
-  }
-
-  send(request: SpawnerRequest): void {
-    this.child.stdin?.write(JSON.stringify(request) + '\n');
-    this.setReferenced(this.pending.size > 0);
-  }
-
-  private dispatch(event: SpawnerEvent): void {
-    const entry = this.pending.get(event.id);
-    if (!entry) return;
-    switch (event.op) {
-      case 'started':
-        entry.pid = event.pid;
-        entry.resolve({
-          pid: event.pid,
-          pause: () => this.send({ op: 'pause', id: event.id }),
-          resume: () => this.send({ op: 'resume', id: event.id }),
-        });
-        return;
-      case 'failed': {
-        this.forget(event.id);
-        const error = new Error(event.message) as Error & { code?: string };
-        if (event.code !== undefined) error.code = event.code;
-        entry.reject(error);
-        return;
-      }
-      case 'lines':
-        entry.listener.lines(event.stream, event.lines, event.time, event.partial);
-        return;
-      case 'closed':
-        entry.open.delete(event.stream);
-        entry.listener.closed(event.stream);
-        if (entry.open.size === 0 && entry.exited) this.forget(event.id);
-        return;
-      case 'exited': {
-        const pid = entry.pid;
-        if (pid === undefined) return; // `started` always comes first
-        entry.exited = true;
-        if (entry.open.size === 0) this.forget(event.id);
-        entry.listener.exited(pid, event.code, event.signal);
-      }
-    }
-  }
-
-  private forget(id: number): void {
-    this.pending.delete(id);
-    this.setReferenced(this.pending.size > 0);
-  }
-
-  /** Keeps the host alive while jobs run, and only then. */
-  private setReferenced(referenced: boolean): void {
-    if (referenced === this.referenced) return;
-    this.referenced = referenced;
-    // The pipes are `net.Socket`s (Node types them as plain streams), each holding a handle.
-    const handles = [this.child, this.child.stdin, this.child.stdout] as (Refable | null)[];
-    for (const handle of handles) {
-      if (referenced) handle?.ref();
-      else handle?.unref();
-    }
-  }
-
-  private gone(why: string): void {
-    this.onGone(this);
-    const message = `the local orchestrator's spawner process ${why}`;
-    for (const [id, entry] of this.pending) {
-      this.pending.delete(id);
-      if (entry.pid === undefined) {
-        entry.reject(new Error(message));
-        continue;
-      }
-      // Nobody reads its pipes any more; like a container whose runtime died, the job is lost.
-      killGroup(entry.pid, 'SIGKILL');
-      for (const stream of entry.open) entry.listener.closed(stream);
-      if (!entry.exited) entry.listener.exited(entry.pid, null, null, message);
-    }
-    this.setReferenced(false);
-  }
+export interface SpawnerPoolOptions {
+  /** Most helpers at once; default `os.availableParallelism()` (at least 1). */
+  readonly size?: number;
+  /** Idle time after which a helper other than the first is ended; default 30 s. */
+  readonly idleMs?: number;
 }
 
 /** See the module comment. */
 export class SpawnerLauncher implements ProcessLauncher {
   private static sharedInstance: SpawnerLauncher | undefined;
-  private connection: SpawnerConnection | undefined;
+  /** Oldest first: the first one is never retired for idleness. */
+  private readonly helpers: SpawnerConnection[] = [];
+  private readonly idleTimers = new Map<SpawnerConnection, ReturnType<typeof setTimeout>>();
   private nextId = 1;
+  readonly size: number;
+  private readonly idleMs: number;
 
-  /**
-   * The launcher every `local` orchestrator of this process uses: one helper per process, however
-   * many orchestrators it creates (a test process or a server with several configured ones would
-   * otherwise keep a helper for each).
-   */
-  static shared(): SpawnerLauncher {
-    return (SpawnerLauncher.sharedInstance ??= new SpawnerLauncher());
+  constructor(options: SpawnerPoolOptions = {}) {
+    this.size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
+    this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
   }
 
   /**
-   * Starts the helper now, if it is not running, so that its start-up (a Node process booting,
+   * The launcher every `local` orchestrator of this process uses: one pool per process, however
+   * many orchestrators it creates (a test process or a server with several configured ones would
+   * otherwise keep helpers for each). Its size is the cores, or `CONTAINEROPS_LOCAL_SPAWNERS`
+   * when set to a positive integer (for measuring: the benches compare pool sizes with it).
+   */
+  static shared(): SpawnerLauncher {
+    const fromEnv = Number(process.env['CONTAINEROPS_LOCAL_SPAWNERS']);
+    return (SpawnerLauncher.sharedInstance ??= new SpawnerLauncher(
+      Number.isInteger(fromEnv) && fromEnv > 0 ? { size: fromEnv } : {},
+    ));
+  }
+
+  /**
+   * Starts the first helper now, if none is running, so that its start-up (a Node process booting,
    * ~0.1–0.5 s) overlaps with what the host does before its first job — parsing, validating,
-   * preparing the run — instead of sitting on that job's path. Idle, the helper keeps no host
+   * preparing the run — instead of sitting on that job's path. Idle, a helper keeps no host
    * alive. Idempotent and cheap.
    */
   warmUp(): void {
-    this.connect();
+    if (this.helpers.length === 0) this.addHelper();
   }
 
   /** Whether a helper process is running (started by a job or by {@link warmUp}). */
   get running(): boolean {
-    return this.connection !== undefined;
+    return this.helpers.length > 0;
   }
 
-  private connect(): SpawnerConnection {
-    return (this.connection ??= new SpawnerConnection((gone) => {
-      if (this.connection === gone) this.connection = undefined;
-    }));
+  /** Helper processes in the pool now (booting ones included). */
+  get helperCount(): number {
+    return this.helpers.length;
+  }
+
+  /** Helper processes in the pool that have booted. */
+  get readyCount(): number {
+    return this.helpers.filter((helper) => helper.ready).length;
   }
 
   launch(request: LaunchRequest, listener: ProcessListener): Promise<LaunchedProcess> {
-    const connection = this.connect();
-    const id = this.nextId++;
-    return new Promise<LaunchedProcess>((resolve, reject) => {
-      connection.pending.set(id, {
-        listener,
-        resolve,
-        reject,
-        exited: false,
-        open: new Set(['stdout', 'stderr']),
-      });
-      connection.send({ op: 'spawn', id, ...request });
-    });
+    const helper = this.pick();
+    const timer = this.idleTimers.get(helper);
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      this.idleTimers.delete(helper);
+    }
+    return helper.launch(this.nextId++, request, listener);
   }
+
+  /**
+   * The least busy helper: ready before booting (a boot takes hundreds of spawns' time), then
+   * fewest spawns waiting, then fewest jobs. Grows the pool when even that one is spawning.
+   */
+  private pick(): SpawnerConnection {
+    let best: SpawnerConnection | undefined;
+    let booting = false;
+    for (const helper of this.helpers) {
+      if (!helper.ready) booting = true;
+      if (best === undefined || busier(best, helper)) best = helper;
+    }
+    if (best === undefined) return this.addHelper();
+    if (best.starting > 0 && !booting && this.helpers.length < this.size) this.addHelper();
+    return best;
+  }
+
+  private addHelper(): SpawnerConnection {
+    const helper = new SpawnerConnection(
+      (gone) => this.forget(gone),
+      (idle) => this.scheduleRetirement(idle),
+    );
+    this.helpers.push(helper);
+    return helper;
+  }
+
+  /** Drops a dead or retired helper from the pool; the next launch that needs one starts one. */
+  private forget(helper: SpawnerConnection): void {
+    const at = this.helpers.indexOf(helper);
+    if (at >= 0) this.helpers.splice(at, 1);
+    const timer = this.idleTimers.get(helper);
+    if (timer !== undefined) clearTimeout(timer);
+    this.idleTimers.delete(helper);
+  }
+
+  private scheduleRetirement(helper: SpawnerConnection): void {
+    if (this.helpers[0] === helper || this.idleTimers.has(helper)) return;
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(helper);
+      if (this.helpers[0] !== helper && helper.retire()) this.forget(helper);
+    }, this.idleMs);
+    timer.unref(); // an idle pool never keeps the host alive
+    this.idleTimers.set(helper, timer);
+  }
+}
+
+/** Whether `a` is a worse choice than `b` for the next launch (see `pick`). */
+function busier(a: SpawnerConnection, b: SpawnerConnection): boolean {
+  if (a.ready !== b.ready) return b.ready;
+  if (a.starting !== b.starting) return a.starting > b.starting;
+  return a.load > b.load;
 }

@@ -71,6 +71,8 @@ function handle(request: SpawnerRequest): void {
 }
 
 const reader = new JsonLineReader<SpawnerRequest>(handle);
+// The pool routes launches to booted helpers first (a boot takes hundreds of spawns' time).
+send({ op: 'ready' });
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (text: string) => reader.push(text));
 /** The engine is gone (or asks us to go): no job may outlive it. */

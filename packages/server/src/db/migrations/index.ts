@@ -4,6 +4,8 @@ import { WebhookReplay1767571200000 } from './0003-webhook-replay.js';
 import { TriggersAndNotifications1767744000000 } from './0004-triggers-and-notifications.js';
 import { RunsCreatedIndex1767830400000 } from './0005-runs-created-index.js';
 import { DeliveryRequests1767916800000 } from './0006-delivery-requests.js';
+import { JobAttempts1768003200000 } from './0007-job-attempts.js';
+import { RunLeases1768089600000 } from './0008-run-leases.js';
 
 /** Every migration, oldest first. Add new ones at the end; never edit a released one. */
 export const MIGRATIONS = [
@@ -13,4 +15,6 @@ export const MIGRATIONS = [
   TriggersAndNotifications1767744000000,
   RunsCreatedIndex1767830400000,
   DeliveryRequests1767916800000,
+  JobAttempts1768003200000,
+  RunLeases1768089600000,
 ];

@@ -10,6 +10,7 @@ import { requirePrincipal } from '../context.js';
 import { checkName, checkRange, checkWorkflowUri } from '../input-rules.js';
 import {
   JobDurationStatsType,
+  JobLoadBucketType,
   RunActivityBucketType,
   RunLoadBucketType,
 } from '../types/insights-types.js';
@@ -49,6 +50,30 @@ export class InsightsResolver {
     const insights = ctx.services.insights;
     if (insights === undefined) return [];
     return insights.load(p, checkRange('hours', hours, 1, ACTIVITY_MAX_HOURS), org);
+  }
+
+  @Query(() => [JobLoadBucketType], {
+    description:
+      'Running jobs and per-orchestrator load per hour over the last `hours` hours (1–168; the ' +
+      'current hour last, quiet hours included): job attempts started and the most running at ' +
+      'once, in all and per orchestrator, in the organisations the caller can view, or in ' +
+      '`organization`.',
+  })
+  async jobLoad(
+    @Arg('hours', () => Int, { nullable: true, defaultValue: 24 }) hours: number,
+    @Arg('organization', () => String, { nullable: true }) organization: string | null | undefined,
+    @Ctx() ctx: GraphqlContext,
+  ): Promise<JobLoadBucketType[]> {
+    const p = requirePrincipal(ctx);
+    const org = organization == null ? undefined : checkName('organization', organization);
+    const insights = ctx.services.insights;
+    if (insights === undefined) return [];
+    const buckets = await insights.jobLoad(
+      p,
+      checkRange('hours', hours, 1, ACTIVITY_MAX_HOURS),
+      org,
+    );
+    return buckets.map((b) => ({ ...b, orchestrators: [...b.orchestrators] }));
   }
 
   @Query(() => [JobDurationStatsType], {
