@@ -6,41 +6,15 @@
  * only on the first start of the database); exits when its stdin closes or on SIGTERM.
  * `BENCH_REPLICA_LOG=1` sends its log to stderr.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import {
-  consoleLogger,
-  graphqlApiFactory,
-  loadServerConfig,
-  silentServerLogger,
-  startServer,
-} from '@containerops/server';
+import { loadServerConfig } from '@containerops/server';
+import { startBenchServer } from './bench-server.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'co-bench-replica-'));
-const config = await loadServerConfig({
-  env: process.env,
-  flags: { data: dir, port: 0, host: '127.0.0.1' },
-});
-const server = await startServer(
-  { ...config, announce: () => undefined },
-  {
-    graphql: graphqlApiFactory({ logger: { error: () => undefined, warn: () => undefined } }),
-    // BENCH_REPLICA_LOG=1: the replica's log on stderr (why a replica stopped, takeovers...).
-    logger: process.env['BENCH_REPLICA_LOG'] === '1' ? consoleLogger : silentServerLogger,
-  },
+// Everything but the port and host comes from the environment, for the bench's data dir.
+const server = await startBenchServer(
+  'co-bench-replica-',
+  (dataDir) => loadServerConfig({ env: process.env, flags: { data: dataDir } }),
+  process.env['BENCH_REPLICA_LOG'] === '1',
 );
-let closing = false;
-const shutdown = async (): Promise<void> => {
-  if (closing) return;
-  closing = true;
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-  process.exit(0);
-};
-process.on('SIGTERM', () => void shutdown());
-createInterface({ input: process.stdin }).on('close', () => void shutdown());
-process.stdout.write(
-  `READY ${JSON.stringify({ url: server.url, token: server.adminToken ?? null })}\n`,
-);
+createInterface({ input: process.stdin }).on('close', () => void server.shutdown());
+server.announceReady();

@@ -5,8 +5,9 @@
  * it won through the engine host.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentServerLogger } from '../logger.js';
 import { RunEntity } from '../db/entities.js';
+import { silentServerLogger } from '../logger.js';
+import { insertRunRow } from '../testing/run-rows.js';
 import { dialectAvailable, openTestDatabase } from '../testing/test-databases.js';
 import type { TestDatabase } from '../testing/test-databases.js';
 import { LeaseKeeper } from './lease-keeper.js';
@@ -24,22 +25,6 @@ describe('lease keeper on postgres', async () => {
     if (available) await test.cleanup();
   });
 
-  async function storeRun(id: string, status: string, createdAt = Date.now()): Promise<void> {
-    await test.db.manager.insert(RunEntity, {
-      id,
-      workflowUri: 'default/keeper/test',
-      organization: 'default',
-      status,
-      triggerType: 'manual',
-      triggeredBy: null,
-      createdAt,
-      startedAt: createdAt,
-      finishedAt: null,
-      snapshot: null,
-      request: null,
-    });
-  }
-
   it.skipIf(!available)(
     'calls onLost only for runs another replica took, not for ended ones',
     async () => {
@@ -53,8 +38,8 @@ describe('lease keeper on postgres', async () => {
         log: silentServerLogger,
         onLost: (ids) => lost.push([...ids]),
       });
-      await storeRun('ended-settling', 'running');
-      await storeRun('stolen', 'running');
+      await insertRunRow(test.db, 'ended-settling', 'running');
+      await insertRunRow(test.db, 'stolen', 'running');
       keeper.runStarted('ended-settling', 'default');
       keeper.runStarted('stolen', 'default');
       await keeper.heartbeat(); // both claimed now
@@ -77,7 +62,7 @@ describe('lease keeper on postgres', async () => {
   it.skipIf(!available)('resumes the runs its takeover won, through the engine host', async () => {
     const clock = { now: Date.now() };
     const dead = new RunLeases(test.db, 'keeper-dead', TTL, () => clock.now);
-    await storeRun('orphaned', 'running');
+    await insertRunRow(test.db, 'orphaned', 'running');
     await dead.claimNew('orphaned', 'default');
     clock.now += TTL + 1;
     const resumed: string[] = [];

@@ -6,7 +6,7 @@
  * database; the races are real (concurrent statements on separate connections of the pool).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RunEntity } from '../db/entities.js';
+import { insertRunRow } from '../testing/run-rows.js';
 import { dialectAvailable, openTestDatabase } from '../testing/test-databases.js';
 import type { TestDatabase, TestDialect } from '../testing/test-databases.js';
 import { RunLeaseEntity } from './run-lease.entity.js';
@@ -19,27 +19,6 @@ const T0 = Date.UTC(2026, 11, 7, 12);
 /** A replica whose clock the test moves. */
 function replica(test: TestDatabase, owner: string, clock: { now: number }): RunLeases {
   return new RunLeases(test.db, owner, TTL, () => clock.now);
-}
-
-async function storeRun(
-  test: TestDatabase,
-  id: string,
-  createdAt: number,
-  status = 'running',
-): Promise<void> {
-  await test.db.manager.insert(RunEntity, {
-    id,
-    workflowUri: 'default/leases/test',
-    organization: 'default',
-    status,
-    triggerType: 'manual',
-    triggeredBy: null,
-    createdAt,
-    startedAt: createdAt,
-    finishedAt: null,
-    snapshot: null,
-    request: null,
-  });
 }
 
 for (const dialect of SHARED_DIALECTS) {
@@ -60,7 +39,7 @@ for (const dialect of SHARED_DIALECTS) {
         const clock = { now: T0 };
         const a = replica(test, 'replica-a', clock);
         const b = replica(test, 'replica-b', clock);
-        await storeRun(test, 'fresh-1', T0);
+        await insertRunRow(test.db, 'fresh-1', 'running', T0);
         await a.claimNew('fresh-1', 'default');
         expect(await b.takeOver()).toEqual([]);
         await a.renew();
@@ -88,7 +67,7 @@ for (const dialect of SHARED_DIALECTS) {
         const dead = replica(test, 'replica-dead', clock);
         const ids = Array.from({ length: 20 }, (_, i) => `race-${i}`);
         for (const id of ids) {
-          await storeRun(test, id, T0);
+          await insertRunRow(test.db, id, 'running', T0);
           await dead.claimNew(id, 'default');
         }
         clock.now = T0 + TTL + 1;
@@ -115,9 +94,9 @@ for (const dialect of SHARED_DIALECTS) {
         const clock = { now: T0 };
         const b = replica(test, 'replica-b2', clock);
         await test.db.manager.clear(RunLeaseEntity);
-        await storeRun(test, 'orphan-old', T0 - TTL - 5);
-        await storeRun(test, 'orphan-young', T0 - 5);
-        await storeRun(test, 'ended', T0 - TTL * 2, 'succeeded');
+        await insertRunRow(test.db, 'orphan-old', 'running', T0 - TTL - 5);
+        await insertRunRow(test.db, 'orphan-young', 'running', T0 - 5);
+        await insertRunRow(test.db, 'ended', 'succeeded', T0 - TTL * 2);
         const taken = (await b.takeOver()).map((run) => run.runId);
         expect(taken).toContain('orphan-old');
         expect(taken).not.toContain('orphan-young');

@@ -22,12 +22,10 @@
  */
 import type { Database } from '../db/database.js';
 import { jobAttemptsTable } from '../stores/job-attempt-writer.js';
+import { EndedHours, HOUR_MS } from './ended-hours.js';
 
-const HOUR_MS = 3_600_000;
 /** Ended hours older than the longest window (7 days) are dropped. */
 const KEEP_HOURS = 168;
-/** At most this many scopes (organisation lists) keep their ended hours; the oldest is dropped. */
-const MAX_SCOPES = 64;
 
 /** One orchestrator's share of an hour. */
 export interface OrchestratorLoad {
@@ -196,11 +194,11 @@ export async function jobLoad(
 }
 
 /**
- * Job load with the ended hours of each scope kept in memory. Safe with several servers on one
- * database: an ended hour's levels depend only on timestamps already in the past.
+ * Job load with the ended hours of each scope kept in memory (see ended-hours.ts).
  */
 export class JobLoadReader {
-  private readonly scopes = new Map<string, Map<number, SweptHour>>();
+  // One hour more than the window: the hour before it gives the levels it opens with.
+  private readonly hours = new EndedHours<SweptHour>(KEEP_HOURS);
 
   constructor(private readonly db: Database) {}
 
@@ -215,27 +213,14 @@ export class JobLoadReader {
     orgs: readonly string[] | undefined,
     now: number,
   ): Promise<JobLoadBucket[]> {
-    const key = orgs === undefined ? '*' : [...orgs].sort().join('\n');
-    const kept = this.scopes.get(key) ?? new Map<number, SweptHour>();
-    let from = since;
-    while (from <= last && kept.has(from)) from += HOUR_MS;
-    const fresh =
-      from > last ? [] : await sweep(this.db, from, last, orgs, kept.get(from - HOUR_MS)?.closing);
-    for (const hour of fresh)
-      if (hour.bucket.start + HOUR_MS <= now) kept.set(hour.bucket.start, hour);
-    // One hour more than the window: the hour before it gives the levels it opens with.
-    for (const start of kept.keys()) if (start < last - KEEP_HOURS * HOUR_MS) kept.delete(start);
-    this.scopes.delete(key); // re-inserted last: least recently used first
-    this.scopes.set(key, kept);
-    if (this.scopes.size > MAX_SCOPES) {
-      const oldest = this.scopes.keys().next().value;
-      if (oldest !== undefined) this.scopes.delete(oldest);
-    }
-    const out: JobLoadBucket[] = [];
-    for (let start = since; start < from; start += HOUR_MS) {
-      const hour = kept.get(start);
-      if (hour !== undefined) out.push(hour.bucket);
-    }
-    return [...out, ...fresh.map((h) => h.bucket)];
+    const hours = await this.hours.read(
+      since,
+      last,
+      orgs,
+      now,
+      (hour) => hour.bucket.start,
+      (from, before) => sweep(this.db, from, last, orgs, before?.closing),
+    );
+    return hours.map((hour) => hour.bucket);
   }
 }

@@ -23,8 +23,8 @@
  */
 import type { Database } from '../db/database.js';
 import { RunEntity } from '../db/entities.js';
+import { EndedHours, HOUR_MS } from './ended-hours.js';
 
-const HOUR_MS = 3_600_000;
 /** Ended hours older than the longest window (7 days) are dropped. */
 const KEEP_HOURS = 168;
 
@@ -99,46 +99,30 @@ export async function runLoad(
   return foldLoad(rows, since, last);
 }
 
-/** At most this many scopes (organisation lists) keep their ended hours; the oldest is dropped. */
-const MAX_SCOPES = 64;
-
 /**
- * {@link runLoad} with the ended hours of each scope kept in memory. Safe with several servers on
- * one database: an ended hour's levels depend only on timestamps already in the past.
+ * {@link runLoad} with the ended hours of each scope kept in memory (see ended-hours.ts).
  */
 export class RunLoadReader {
-  private readonly scopes = new Map<string, Map<number, RunLoadBucket>>();
+  // The window's first hour opens with nothing carried over: the hour before it is not needed.
+  private readonly hours = new EndedHours<RunLoadBucket>(KEEP_HOURS - 1);
 
   constructor(private readonly db: Database) {}
 
   /** Same contract as {@link runLoad}; `now` decides which hours have ended. */
-  async read(
+  read(
     since: number,
     last: number,
     orgs: readonly string[] | undefined,
     now: number,
   ): Promise<RunLoadBucket[]> {
-    const key = orgs === undefined ? '*' : [...orgs].sort().join('\n');
-    const kept = this.scopes.get(key) ?? new Map<number, RunLoadBucket>();
-    let from = since;
-    while (from <= last && kept.has(from)) from += HOUR_MS;
-    const fresh = from > last ? [] : await runLoad(this.db, from, last, orgs);
-    for (const bucket of fresh) {
-      if (bucket.start + HOUR_MS <= now) kept.set(bucket.start, bucket);
-    }
-    for (const start of kept.keys()) if (start <= last - KEEP_HOURS * HOUR_MS) kept.delete(start);
-    this.scopes.delete(key); // re-inserted last: the map's order is least recently used first
-    this.scopes.set(key, kept);
-    if (this.scopes.size > MAX_SCOPES) {
-      const oldest = this.scopes.keys().next().value;
-      if (oldest !== undefined) this.scopes.delete(oldest);
-    }
-    const out: RunLoadBucket[] = [];
-    for (let start = since; start < from; start += HOUR_MS) {
-      const bucket = kept.get(start);
-      if (bucket !== undefined) out.push(bucket);
-    }
-    return [...out, ...fresh];
+    return this.hours.read(
+      since,
+      last,
+      orgs,
+      now,
+      (bucket) => bucket.start,
+      (from) => runLoad(this.db, from, last, orgs),
+    );
   }
 }
 
