@@ -29,6 +29,7 @@ const run = promisify(execFile);
 const BUSYBOX = 'containerops/busybox:latest';
 const RUNS = 20;
 const LINES = 400;
+const SECRET_KEY = randomBytes(32).toString('base64');
 const gate = await requireDocker({ images: [BUSYBOX] });
 const shared = await requireSharedDatabases();
 
@@ -218,5 +219,3 @@ describe.skipIf(!gate.available || !shared.available).each<SharedSetup>(['postgr
     );
   },
 );
-
-const SECRET_KEY = randomBytes(32).toString('base64');
